@@ -1,0 +1,202 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from './rng.js';
+
+/** The kind of layer a masked kernel belongs to. */
+export type MaskedLayerKind = 'dense' | 'conv';
+
+/**
+ * Shape facts about one prunable kernel, all that distributions and FLOPs counters need.
+ * Dense kernels have shape [nIn, nOut]; convolution kernels [kh, kw, cIn, cOut] (or [k, cIn, cOut] for 1-D).
+ */
+export interface LayerShape {
+  /** The kernel variable's name, e.g. `dense_Dense1/kernel`. Unique within a model. */
+  readonly name: string;
+  /** The owning layer's name, e.g. `dense_Dense1`; include/exclude lists and custom maps use it. */
+  readonly layerName: string;
+  /** Dense or convolution kernel. */
+  readonly kind: MaskedLayerKind;
+  /** The kernel's shape. */
+  readonly shape: readonly number[];
+  /** Number of weights in the kernel. */
+  readonly size: number;
+  /** Input units (dense) or input channels (conv). */
+  readonly fanIn: number;
+  /** Output units (dense) or output channels (conv). */
+  readonly fanOut: number;
+  /** Kernel spatial dimensions; empty for dense layers. */
+  readonly kernelSize: readonly number[];
+  /** Output spatial positions per sample (H_out·W_out for conv, 1 for dense), for FLOPs. */
+  readonly outputPositions: number;
+  /** Whether the owning layer adds a bias, for FLOPs. */
+  readonly hasBias: boolean;
+}
+
+/** What a criterion needs the engine to compute before scoring. */
+export interface CriterionNeeds {
+  /** The dense gradient ∂L/∂W of the current batch, at every position including inactive ones. */
+  readonly gradient?: boolean;
+  /** A momentum of the dense gradient (exponential moving average kept by the engine every step). */
+  readonly momentum?: boolean;
+}
+
+/**
+ * Everything a criterion may look at for one layer at one update. Tensors are owned by the engine:
+ * a criterion must not dispose them, and must return a new tensor (the engine disposes it).
+ */
+export interface ScoreContext {
+  /** The layer being scored. */
+  readonly layer: LayerShape;
+  /** Current kernel values (inactive positions are exactly 0). */
+  readonly weight: tf.Tensor;
+  /** Current mask, float32 with values 0 and 1, same shape as the kernel. */
+  readonly mask: tf.Tensor;
+  /** Dense gradient of the current batch; present when the criterion asked for it. */
+  readonly gradient?: tf.Tensor;
+  /** Momentum of the dense gradient; present when the criterion asked for it. */
+  readonly momentum?: tf.Tensor;
+  /** The training step at which the update happens. */
+  readonly step: number;
+  /** The engine's seeded generator; use it for any randomness so that runs are reproducible. */
+  readonly rng: Rng;
+}
+
+/**
+ * A drop criterion scores active weights: the k active weights with the lowest scores are dropped.
+ * Scores at inactive positions are ignored. Ties are broken by the lower flat index.
+ */
+export interface DropCriterion {
+  /** A short identifier, e.g. `magnitude`. */
+  readonly kind: string;
+  /** Inputs the engine must provide. */
+  readonly needs?: CriterionNeeds;
+  /** Returns a float32 tensor of the kernel's shape; lower means dropped first. */
+  score(ctx: ScoreContext): tf.Tensor;
+}
+
+/**
+ * A grow criterion scores inactive positions: the k inactive positions with the highest scores are grown.
+ * Scores at active positions are ignored. Ties are broken by the lower flat index.
+ */
+export interface GrowCriterion {
+  /** A short identifier, e.g. `gradient`. */
+  readonly kind: string;
+  /** Inputs the engine must provide. */
+  readonly needs?: CriterionNeeds;
+  /** Returns a float32 tensor of the kernel's shape; higher means grown first. */
+  score(ctx: ScoreContext): tf.Tensor;
+}
+
+/** Context for choosing the starting values of newly grown weights. */
+export interface GrowInitContext {
+  /** The layer that grows. */
+  readonly layer: LayerShape;
+  /** The engine's seeded generator. */
+  readonly rng: Rng;
+}
+
+/** Chooses the values newly grown connections start from (RigL: zeros). */
+export interface GrowInitializer {
+  /** A short identifier, e.g. `zeros`. */
+  readonly kind: string;
+  /** Returns a float32 tensor of the kernel's shape; the engine takes the values at grown positions. */
+  values(ctx: GrowInitContext): tf.Tensor;
+}
+
+/** A function of the training step, e.g. a drop-fraction or target-sparsity schedule. */
+export interface Schedule {
+  /** A short identifier, e.g. `cosine`. */
+  readonly kind: string;
+  /** The value at step t (t counts optimizer steps from 0). */
+  valueAt(step: number): number;
+}
+
+/** When masks change: every `every` steps from `begin` (inclusive) while step < `end`. */
+export interface UpdateSchedule {
+  /** First step at which an update may happen. */
+  readonly begin: number;
+  /** Updates happen only at steps strictly before this one. */
+  readonly end: number;
+  /** Steps between updates (ΔT). */
+  readonly every: number;
+}
+
+/**
+ * A layer-wise distribution: given the prunable layers and an overall sparsity S (over those layers),
+ * returns each layer's density so that Σ density_l · size_l ≈ (1 − S) · Σ size_l.
+ */
+export interface Distribution {
+  /** A short identifier, e.g. `erk`. */
+  readonly kind: string;
+  /** One density in [0, 1] per layer, in the order given. */
+  densities(layers: readonly LayerShape[], sparsity: number): number[];
+}
+
+/** Per-layer facts given to a redistribution rule at an update, after the drop. */
+export interface RedistributionLayer {
+  /** The layer. */
+  readonly layer: LayerShape;
+  /** Active weights after the drop. */
+  readonly active: number;
+  /** Mean |momentum| over the layer's active weights (before the drop). */
+  readonly meanMomentum: number;
+}
+
+/**
+ * Reallocates the total regrowth across layers (SNFS). Returns how many weights each layer grows;
+ * the counts must sum to `total` and no layer may grow more than `size − active`.
+ */
+export interface Redistribution {
+  /** A short identifier, e.g. `momentum`. */
+  readonly kind: string;
+  /** Inputs the engine must provide. */
+  readonly needs?: CriterionNeeds;
+  /** Grow counts per layer. */
+  allocate(layers: readonly RedistributionLayer[], total: number): number[];
+}
+
+/** How the first masks are chosen. */
+export type MaskInit =
+  /** Each layer gets exactly its budget of active weights, placed uniformly at random. */
+  | { readonly kind: 'random' }
+  /** Every weight starts active (gradual pruning). */
+  | { readonly kind: 'dense' }
+  /**
+   * One-shot selection from scores on the first batch (SNIP: saliency |w·g|): keep the highest scores,
+   * either per layer (budgets from the distribution) or globally over all masked layers.
+   */
+  | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' };
+
+/** How masks change during training; absent for static sparse training. */
+export interface MaskUpdatePolicy {
+  /** When updates happen. */
+  readonly schedule: UpdateSchedule;
+  /** Which active weights are dropped. */
+  readonly drop: DropCriterion;
+  /** Which inactive positions are grown; absent when weights are only pruned. */
+  readonly grow?: GrowCriterion;
+  /** Starting values of grown weights. @default zeros */
+  readonly growInit?: GrowInitializer;
+  /** Fraction of each layer's active weights replaced at an update (drop-and-grow methods). */
+  readonly dropFraction?: Schedule;
+  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share. */
+  readonly targetSparsity?: Schedule;
+  /** Cross-layer reallocation of the regrowth (SNFS). */
+  readonly redistribution?: Redistribution;
+}
+
+/**
+ * A complete sparse-training method: RigL, SET, SNFS, static, SNIP, pruning and dense are each one value
+ * of this type (see `@topiary/algorithms`).
+ */
+export interface SparseStrategy {
+  /** A short name that appears in logs and results, e.g. `rigl`. */
+  readonly name: string;
+  /** Overall sparsity of the masked layers (the final sparsity for pruning methods), in [0, 1). */
+  readonly sparsity: number;
+  /** Layer-wise allocation of the nonzero budget. */
+  readonly distribution: Distribution;
+  /** How the first masks are chosen. */
+  readonly init: MaskInit;
+  /** How masks change; absent for static masks. */
+  readonly update?: MaskUpdatePolicy;
+}
