@@ -38,3 +38,4 @@ export {
 } from './schedules.js';
 export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
+export type { BackendDescriptor, BackendInfo } from './backend.js';
