@@ -39,3 +39,16 @@ export {
 export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
 export type { BackendDescriptor, BackendInfo } from './backend.js';
+export { SparseTrainer } from './trainer.js';
+export type { LayerSummary, SparseTrainerOptions, SparsitySummary, StepResult } from './trainer.js';
+export { fitCallback } from './fit-callback.js';
+export type { FitCallbackOptions } from './fit-callback.js';
+export { findKernelLayers, findPrunableKernels } from './layers.js';
+export type { KernelLayer, LayerSelectionOptions, PrunableKernel } from './layers.js';
+export { lossNames, resolveLoss } from './losses.js';
+export type { LossFunction, LossName } from './losses.js';
+export { forwardFlops, layerForwardFlops, trainingStepFlops } from './flops.js';
+export type { FlopsReport } from './flops.js';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+export type { Checkpoint, CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
+export { budgetsFromDensities } from './mask-init.js';

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConformanceContext, ConformanceStrategy } from '../testing/index.js';
+import { constantSchedule, cosineSchedule, polynomialSparsitySchedule, updateSchedule } from '../schedules.js';
+import type { Distribution, DropCriterion, GrowCriterion, Redistribution } from '../types.js';
+
+// Minimal criteria written against core's types alone, so that core's tests do not depend on the criterion packages.
+export const uniformTest: Distribution = { kind: 'uniform', densities: (layers, s) => layers.map(() => 1 - s) };
+export const magnitude: DropCriterion = { kind: 'magnitude', score: ({ weight }) => tf.abs(weight) };
+export const saliency: DropCriterion = { kind: 'saliency', needs: { gradient: true }, score: ({ weight, gradient }) => tf.abs(tf.mul(weight, gradient!)) };
+export const gradientGrow: GrowCriterion = { kind: 'gradient', needs: { gradient: true }, score: ({ gradient }) => tf.abs(gradient!) };
+export const momentumGrow: GrowCriterion = { kind: 'momentum', needs: { momentum: true }, score: ({ momentum }) => tf.abs(momentum!) };
+export const randomGrow: GrowCriterion = {
+  kind: 'random',
+  score: ({ layer, rng }) => tf.tensor(rng.uniformArray(layer.size), [...layer.shape]),
+};
+/** Proportional to mean momentum, capped by capacity, remainder to the layers with room in order. */
+export const proportional: Redistribution = {
+  kind: 'proportional',
+  needs: { momentum: true },
+  allocate(layers, total) {
+    const weights = layers.map((l) => l.meanMomentum);
+    const sum = weights.reduce((a, b) => a + b, 0) || 1;
+    const counts = layers.map((l, i) => Math.min(l.layer.size - l.active, Math.floor((total * weights[i]!) / sum)));
+    let left = total - counts.reduce((a, b) => a + b, 0);
+    for (let i = 0; left > 0 && i < layers.length; i++) {
+      const room = layers[i]!.layer.size - layers[i]!.active - counts[i]!;
+      const add = Math.min(room, left);
+      counts[i]! += add;
+      left -= add;
+    }
+    return counts;
+  },
+};
+
+const every = (c: ConformanceContext) => updateSchedule({ begin: 0, end: Math.floor(c.totalSteps * 0.75), every: c.updateEvery });
+
+export const referenceStrategies: Record<string, ConformanceStrategy> = {
+  'gradient growth (RigL-like)': {
+    masks: 'change',
+    create: (c) => ({
+      name: 'rigl-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'random' },
+      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
+    }),
+  },
+  'random growth (SET-like)': {
+    masks: 'change',
+    create: (c) => ({
+      name: 'set-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'random' },
+      update: { schedule: every(c), drop: magnitude, grow: randomGrow, dropFraction: constantSchedule(0.3) },
+    }),
+  },
+  'momentum growth with redistribution (SNFS-like)': {
+    masks: 'change',
+    redistributes: true,
+    create: (c) => ({
+      name: 'snfs-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'random' },
+      update: {
+        schedule: every(c),
+        drop: magnitude,
+        grow: momentumGrow,
+        redistribution: proportional,
+        dropFraction: cosineSchedule({ initial: 0.5, end: Math.floor(c.totalSteps * 0.75), floor: 0.005 }),
+      },
+    }),
+  },
+  static: {
+    masks: 'fixed',
+    create: (c) => ({ name: 'static-test', sparsity: c.sparsity, distribution: uniformTest, init: { kind: 'random' } }),
+  },
+  'saliency init (SNIP-like)': {
+    masks: 'fixed',
+    create: (c) => ({ name: 'snip-test', sparsity: c.sparsity, distribution: uniformTest, init: { kind: 'scored', criterion: saliency, scope: 'global' } }),
+  },
+  'gradual magnitude pruning': {
+    masks: 'prune',
+    create: (c) => ({
+      name: 'pruning-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'dense' },
+      update: {
+        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
+        drop: magnitude,
+        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
+      },
+    }),
+  },
+};

@@ -1,0 +1,42 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { CustomCallback } from '@tensorflow/tfjs-layers';
+import type { SparseTrainer } from './trainer.js';
+
+/** Options of {@link fitCallback}. */
+export interface FitCallbackOptions {
+  /** Batch size passed to `fit`, for FLOPs accounting. */
+  batchSize: number;
+  /**
+   * A batch whose dense gradient stands in for the current batch at update steps (the callback does not
+   * see `fit`'s batches); required when the strategy grows or drops by gradient.
+   */
+  probeBatch?: () => { x: tf.Tensor; y: tf.Tensor };
+}
+
+/**
+ * A `model.fit` callback for users who keep `fit`: masks are chosen before training, inactive weights are
+ * zeroed again after every batch, and scheduled mask updates run at batch ends.
+ *
+ * What it cannot do, compared with {@link SparseTrainer.step}: gradients are not masked before the optimizer
+ * (inactive weights receive updates that are then zeroed, and their momentum/Adam state keeps accumulating
+ * between updates); gradient criteria see the dense gradient of `probeBatch`, not of `fit`'s current batch;
+ * momentum criteria (SNFS) need the dense gradient at every step and are refused. Pass the model's compiled
+ * optimizer as the trainer's optimizer so that slot resets reach it.
+ */
+export function fitCallback(trainer: SparseTrainer, options: FitCallbackOptions): CustomCallback {
+  if (trainer.needsDenseGradientEveryStep) {
+    throw new Error(`fitCallback: strategy ${trainer.strategy.name} needs the dense gradient at every step (momentum criteria); use SparseTrainer.step instead of model.fit`);
+  }
+  if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) {
+    throw new RangeError(`fitCallback: batchSize must be a positive integer, got ${options.batchSize}`);
+  }
+  return new CustomCallback({
+    onTrainBegin: async () => {
+      const probe = options.probeBatch?.();
+      await trainer.initialize(probe?.x, probe?.y);
+    },
+    onBatchEnd: async () => {
+      await trainer.afterExternalStep(options.batchSize, options.probeBatch?.());
+    },
+  });
+}

@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { PrunableKernel } from './layers.js';
+import type { Rng } from './rng.js';
+import { randomMask, selectHighest } from './selection.js';
+import type { SparseStrategy } from './types.js';
+
+/** Integer budgets round(density · size), clamped to [0, size], one per layer. */
+export function budgetsFromDensities(kernels: readonly PrunableKernel[], densities: readonly number[]): number[] {
+  if (densities.length !== kernels.length) {
+    throw new Error(`distribution returned ${densities.length} densities for ${kernels.length} masked layers`);
+  }
+  return kernels.map((k, i) => {
+    const d = densities[i]!;
+    if (!Number.isFinite(d) || d < 0 || d > 1) {
+      throw new RangeError(`distribution density of layer ${k.shape.layerName} must be in [0, 1], got ${d}`);
+    }
+    return Math.min(k.shape.size, Math.max(0, Math.round(d * k.shape.size)));
+  });
+}
+
+/** Inputs of {@link initialMasks}. */
+export interface InitialMaskInputs {
+  /** The strategy whose `init` and distribution decide. */
+  readonly strategy: SparseStrategy;
+  /** Masked kernels in order. */
+  readonly kernels: readonly PrunableKernel[];
+  /** Dense gradients by variable name, for scored initialisation. */
+  readonly gradients?: tf.NamedTensorMap;
+  /** The engine's generator. */
+  readonly rng: Rng;
+}
+
+/** Chooses the first mask of every masked layer according to `strategy.init`. */
+export async function initialMasks({ strategy, kernels, gradients, rng }: InitialMaskInputs): Promise<Uint8Array[]> {
+  const init = strategy.init;
+  if (init.kind === 'dense') return kernels.map((k) => new Uint8Array(k.shape.size).fill(1));
+  const budgets = budgetsFromDensities(
+    kernels,
+    strategy.distribution.densities(
+      kernels.map((k) => k.shape),
+      strategy.sparsity,
+    ),
+  );
+  if (init.kind === 'random') return kernels.map((k, i) => randomMask(k.shape.size, budgets[i]!, () => rng.float()));
+  if (init.kind !== 'scored') throw new RangeError(`strategy.init.kind must be 'random', 'dense' or 'scored', got ${JSON.stringify((init as { kind: unknown }).kind)}`);
+  const scores: Float32Array[] = [];
+  for (const [i, k] of kernels.entries()) {
+    const gradient = gradients?.[k.variable.name];
+    const t = tf.tidy(() =>
+      init.criterion.score({
+        layer: k.shape,
+        weight: k.variable,
+        mask: tf.onesLike(k.variable),
+        step: 0,
+        rng,
+        ...(gradient ? { gradient } : {}),
+      }),
+    );
+    const values = (await t.data()) as Float32Array;
+    t.dispose();
+    if (!values.every(Number.isFinite)) {
+      throw new Error(`strategy ${strategy.name}: the '${init.criterion.kind}' scores of layer ${k.shape.layerName} at initialisation are not finite (check the first batch and the loss)`);
+    }
+    scores[i] = values;
+  }
+  if (init.scope === 'layer') return kernels.map((k, i) => maskFrom(k.shape.size, selectHighest(scores[i]!, budgets[i]!)));
+  // global: one ranking over all masked weights, same total budget
+  const total = budgets.reduce((a, b) => a + b, 0);
+  const offsets: number[] = [];
+  let size = 0;
+  for (const k of kernels) {
+    offsets.push(size);
+    size += k.shape.size;
+  }
+  const all = new Float32Array(size);
+  scores.forEach((s, i) => all.set(s, offsets[i]!));
+  const keep = selectHighest(all, total);
+  const masks = kernels.map((k) => new Uint8Array(k.shape.size));
+  let layer = 0;
+  for (const flat of keep) {
+    while (layer + 1 < kernels.length && flat >= offsets[layer + 1]!) layer++;
+    masks[layer]![flat - offsets[layer]!] = 1;
+  }
+  return masks;
+}
+
+function maskFrom(size: number, positions: Int32Array): Uint8Array {
+  const mask = new Uint8Array(size);
+  for (const p of positions) mask[p] = 1;
+  return mask;
+}

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { PrunableKernel } from './layers.js';
+import { budgetsFromDensities } from './mask-init.js';
+import type { MaskState } from './mask-state.js';
+import type { Rng } from './rng.js';
+import { dropPositions, growPositions, selectHighestInactive, selectLowestActive } from './selection.js';
+import type { Distribution, MaskUpdatePolicy, ScoreContext } from './types.js';
+
+/** Inputs of {@link planUpdate}. */
+export interface UpdateInputs {
+  /** The step at which the update happens. */
+  readonly step: number;
+  /** The strategy's update policy. */
+  readonly update: MaskUpdatePolicy;
+  /** The strategy's distribution (pruning targets are distributed with it). */
+  readonly distribution: Distribution;
+  /** Masked kernels in order. */
+  readonly kernels: readonly PrunableKernel[];
+  /** Current masks. */
+  readonly state: MaskState;
+  /** Dense gradients per masked layer (present when a criterion needs them). */
+  readonly gradients: readonly tf.Tensor[];
+  /** Dense-gradient momentum per masked layer (present when a criterion needs it). */
+  readonly momentum: readonly tf.Tensor[] | undefined;
+  /** The engine's generator. */
+  readonly rng: Rng;
+}
+
+/** The changes one update makes to one layer. */
+export interface LayerChange {
+  /** The layer's mask after the update. */
+  readonly mask: Uint8Array;
+  /** Positions grown that were inactive before the update (they start from the grow initialiser). */
+  readonly newConnections: Int32Array;
+}
+
+/** A computed update, or the reason it must be skipped. */
+export type UpdatePlan =
+  | { readonly ok: true; readonly layers: readonly LayerChange[]; readonly changedAny: boolean; readonly growInit: MaskUpdatePolicy['growInit']; readonly rng: Rng }
+  | { readonly ok: false; readonly reason: string };
+
+async function readScores(t: tf.Tensor): Promise<Float32Array> {
+  const values = (await t.data()) as Float32Array;
+  t.dispose();
+  return values;
+}
+
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
+}
+
+/**
+ * Computes one mask update without changing anything: per layer, how many weights to drop (drop-fraction
+ * schedule, or down to the pruning target), which (lowest drop scores among active), how many to grow
+ * (the same number, or as redistributed) and which (highest grow scores among the positions inactive after
+ * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code).
+ */
+export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
+  const { step, update, kernels, state, gradients, momentum, rng } = inputs;
+  const context = (i: number): ScoreContext => {
+    const k = kernels[i]!;
+    return {
+      layer: k.shape,
+      weight: k.variable,
+      mask: state.maskTensor(i),
+      step,
+      rng,
+      ...(gradients[i] ? { gradient: gradients[i] } : {}),
+      ...(momentum?.[i] ? { momentum: momentum[i] } : {}),
+    };
+  };
+
+  // how many to drop per layer
+  let dropCounts: number[];
+  if (update.targetSparsity) {
+    const target = update.targetSparsity.valueAt(step);
+    if (!Number.isFinite(target) || target < 0 || target >= 1) {
+      return { ok: false, reason: `target sparsity ${target} at this step is outside [0, 1)` };
+    }
+    const budgets = budgetsFromDensities(
+      kernels,
+      inputs.distribution.densities(
+        kernels.map((k) => k.shape),
+        target,
+      ),
+    );
+    dropCounts = kernels.map((_, i) => Math.max(0, state.active(i) - budgets[i]!));
+  } else {
+    const fraction = update.dropFraction ? update.dropFraction.valueAt(step) : 0;
+    if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
+      return { ok: false, reason: `drop fraction ${fraction} at this step is outside [0, 1]` };
+    }
+    dropCounts = kernels.map((_, i) => Math.round(fraction * state.active(i)));
+  }
+
+  // drop
+  const afterDrop: Uint8Array[] = [];
+  for (let i = 0; i < kernels.length; i++) {
+    if (dropCounts[i] === 0) {
+      afterDrop.push(state.mask(i));
+      continue;
+    }
+    const scores = await readScores(tf.tidy(() => update.drop.score(context(i))));
+    const bad = firstNonFinite(scores);
+    if (bad >= 0) return { ok: false, reason: `'${update.drop.kind}' drop scores of layer ${kernels[i]!.shape.layerName} are not finite (value ${scores[bad]} at ${bad})` };
+    afterDrop.push(dropPositions(state.mask(i), selectLowestActive(scores, state.mask(i), dropCounts[i]!)));
+  }
+
+  // how many to grow per layer
+  let growCounts = update.grow ? [...dropCounts] : kernels.map(() => 0);
+  if (update.grow && update.redistribution) {
+    const meanMomentum: number[] = [];
+    for (let i = 0; i < kernels.length; i++) {
+      const m = momentum?.[i];
+      if (!m) return { ok: false, reason: `redistribution '${update.redistribution.kind}' needs the dense-gradient momentum, which is missing` };
+      const active = state.active(i);
+      const sum = tf.tidy(() => tf.sum(tf.mul(tf.abs(m), state.maskTensor(i))));
+      const value = (await sum.data())[0]!;
+      sum.dispose();
+      meanMomentum.push(active > 0 ? value / active : 0);
+    }
+    if (!meanMomentum.every(Number.isFinite)) return { ok: false, reason: 'mean momentum of some layer is not finite' };
+    const total = dropCounts.reduce((a, b) => a + b, 0);
+    const layers = kernels.map((k, i) => ({ layer: k.shape, active: state.active(i) - dropCounts[i]!, meanMomentum: meanMomentum[i]! }));
+    growCounts = update.redistribution.allocate(layers, total);
+    const sum = growCounts.reduce((a, b) => a + b, 0);
+    if (growCounts.length !== kernels.length || sum !== total || growCounts.some((g, i) => !Number.isInteger(g) || g < 0 || g > kernels[i]!.shape.size - layers[i]!.active)) {
+      throw new Error(`redistribution '${update.redistribution.kind}' returned ${JSON.stringify(growCounts)}: counts must be integers within each layer's free capacity summing to ${total}`);
+    }
+  }
+
+  // grow
+  const layers: LayerChange[] = [];
+  let changedAny = false;
+  for (let i = 0; i < kernels.length; i++) {
+    let mask = afterDrop[i]!;
+    let newConnections = new Int32Array(0);
+    if (update.grow && growCounts[i]! > 0) {
+      const scores = await readScores(tf.tidy(() => update.grow!.score(context(i))));
+      const bad = firstNonFinite(scores);
+      if (bad >= 0) return { ok: false, reason: `'${update.grow.kind}' grow scores of layer ${kernels[i]!.shape.layerName} are not finite (value ${scores[bad]} at ${bad})` };
+      const grown = selectHighestInactive(scores, mask, growCounts[i]!);
+      mask = growPositions(mask, grown);
+      const before = state.mask(i);
+      newConnections = grown.filter((p) => before[p] === 0);
+    }
+    const before = state.mask(i);
+    if (!changedAny) for (let j = 0; j < mask.length; j++) if (mask[j] !== before[j]) { changedAny = true; break; }
+    layers.push({ mask, newConnections });
+  }
+  return { ok: true, layers, changedAny, growInit: update.growInit, rng };
+}
+
+/**
+ * Applies a planned update: new connections take their initial values, masks change on host and device,
+ * weights are re-masked. Returns, per layer, a float32 0/1 tensor of the positions whose state changed
+ * (for resetting optimizer slots); the caller disposes them.
+ */
+export function applyUpdatePlan(plan: Extract<UpdatePlan, { ok: true }>, state: MaskState, kernels: readonly PrunableKernel[]): tf.Tensor[] {
+  const changed: tf.Tensor[] = [];
+  plan.layers.forEach((change, i) => {
+    const kernel = kernels[i]!;
+    const before = state.mask(i);
+    const diff = new Float32Array(before.length);
+    for (let j = 0; j < before.length; j++) diff[j] = before[j] !== change.mask[j] ? 1 : 0;
+    if (change.newConnections.length > 0 && plan.growInit && plan.growInit.kind !== 'zeros') {
+      const fresh = new Float32Array(before.length);
+      for (const p of change.newConnections) fresh[p] = 1;
+      tf.tidy(() => {
+        const values = plan.growInit!.values({ layer: kernel.shape, rng: plan.rng });
+        const isNew = tf.tensor(fresh, [...kernel.shape.shape]);
+        kernel.variable.assign(tf.add(tf.mul(kernel.variable, tf.sub(1, isNew)), tf.mul(values, isNew)));
+      });
+    }
+    state.setMask(i, change.mask);
+    changed.push(tf.tensor(diff, [...kernel.shape.shape]));
+  });
+  state.applyToWeights();
+  return changed;
+}

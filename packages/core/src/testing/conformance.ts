@@ -1,0 +1,221 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import { SparseTrainer } from '../trainer.js';
+import type { SparseStrategy } from '../types.js';
+import { syntheticBatches, tinyMlp, toTensors, type HostBatch } from './fixtures.js';
+
+/** What the suite passes to a strategy factory. */
+export interface ConformanceContext {
+  /** Steps the suite trains for. */
+  readonly totalSteps: number;
+  /** Steps between mask updates the suite wants (short, so that updates happen). */
+  readonly updateEvery: number;
+  /** Target sparsity. */
+  readonly sparsity: number;
+}
+
+/** One strategy under test and what to expect of it. */
+export interface ConformanceStrategy {
+  /** Builds the strategy. */
+  create(context: ConformanceContext): SparseStrategy;
+  /** `change`: masks move at updates with constant counts; `fixed`: masks never move; `prune`: counts only fall. */
+  readonly masks: 'change' | 'fixed' | 'prune';
+  /** Whether per-layer counts may move between layers while the total stays (SNFS redistribution). @default false */
+  readonly redistributes?: boolean;
+  /** Whether grown weights start at exactly zero. @default true */
+  readonly zeroInit?: boolean;
+}
+
+/** Options of {@link runConformanceSuite}. */
+export interface ConformanceOptions {
+  /** Label of the backend or package under test, used in test names. */
+  readonly name: string;
+  /** Activates the backend under test (called once before the tests). */
+  readonly setup: () => Promise<void>;
+  /** Strategies to check, by name. */
+  readonly strategies: Readonly<Record<string, ConformanceStrategy>>;
+  /** Sparsity to train at. @default 0.8 */
+  readonly sparsity?: number;
+}
+
+const STEPS = 40;
+const UPDATE_EVERY = 5;
+
+async function kernelValues(trainer: SparseTrainer): Promise<Float32Array[]> {
+  const names = trainer.summary().layers.map((l) => l.name);
+  const vars = trainer.model.weights.filter((w) => names.includes(w.name)).map((w) => w.read());
+  return Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+}
+
+async function slotValues(trainer: SparseTrainer): Promise<Map<string, Float32Array>> {
+  const names = trainer.summary().layers.map((l) => l.name);
+  const out = new Map<string, Float32Array>();
+  const weights = await trainer.optimizer.getWeights();
+  for (const { name, tensor } of weights) {
+    const owner = names.find((n) => name.startsWith(`${n}/`));
+    if (owner) out.set(name, (await tensor.data()) as Float32Array);
+  }
+  tf.dispose(weights.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
+  return out;
+}
+
+function makeTrainer(strategy: SparseStrategy, seed = 3): SparseTrainer {
+  return new SparseTrainer(tinyMlp({ seed: 1 }), {
+    strategy,
+    optimizer: tf.train.momentum(0.05, 0.9),
+    loss: 'categoricalCrossentropy',
+    seed,
+    weightDecay: 1e-4,
+    onWarning: () => undefined,
+  });
+}
+
+async function train(trainer: SparseTrainer, batches: readonly HostBatch[], from = 0, to = batches.length): Promise<number[]> {
+  const losses: number[] = [];
+  for (let i = from; i < to; i++) {
+    const { x, y } = toTensors(batches[i]!);
+    losses.push((await trainer.step(x, y)).loss);
+    tf.dispose([x, y]);
+  }
+  return losses;
+}
+
+async function snapshot(trainer: SparseTrainer): Promise<{ masks: Uint8Array[]; weights: Float32Array[] }> {
+  const weights = await Promise.all(trainer.model.weights.map(async (w) => Float32Array.from((await w.read().data()) as Float32Array)));
+  return { masks: trainer.masks(), weights };
+}
+
+function disposeAll(trainer: SparseTrainer): void {
+  trainer.dispose();
+  trainer.model.dispose();
+  trainer.optimizer.dispose();
+}
+
+/**
+ * Registers Topiary's behavioural conformance tests (vitest) for one backend or package: mask invariants
+ * after every step and update, zero-initialised growth, optimizer-slot resets, learning, mask movement,
+ * determinism, exact resume from a checkpoint and the absence of tensor leaks.
+ */
+export function runConformanceSuite(options: ConformanceOptions): void {
+  const sparsity = options.sparsity ?? 0.8;
+  const context: ConformanceContext = { totalSteps: STEPS, updateEvery: UPDATE_EVERY, sparsity };
+  describe(`topiary conformance on ${options.name}`, () => {
+    beforeAll(async () => {
+      await options.setup();
+    });
+
+    for (const [label, spec] of Object.entries(options.strategies)) {
+      describe(label, () => {
+        it('keeps budgets, zeroes inactive weights, starts grown weights as configured and resets their optimizer slots', async () => {
+          const trainer = makeTrainer(spec.create(context));
+          const batches = syntheticBatches({ count: STEPS });
+          let previousMasks: Uint8Array[] | undefined;
+          let initialActive: number[] | undefined;
+          let initialTotal = 0;
+          let changes = 0;
+          const losses: number[] = [];
+          try {
+            for (const batch of batches) {
+              const { x, y } = toTensors(batch);
+              const result = await trainer.step(x, y);
+              tf.dispose([x, y]);
+              losses.push(result.loss);
+              const summary = trainer.summary();
+              const masks = trainer.masks();
+              const weights = await kernelValues(trainer);
+              masks.forEach((mask, l) => {
+                let active = 0;
+                for (let j = 0; j < mask.length; j++) {
+                  if (mask[j] === 1) active++;
+                  else expect(Math.abs(weights[l]![j]!), `inactive weight ${j} of layer ${l} at step ${result.step}`).toBe(0);
+                }
+                expect(active).toBe(summary.layers[l]!.active);
+              });
+              const actives = summary.layers.map((l) => l.active);
+              if (!initialActive) {
+                initialActive = actives;
+                initialTotal = summary.activeWeights;
+              } else if (spec.masks === 'prune') {
+                actives.forEach((a, l) => expect(a).toBeLessThanOrEqual(previousMasks![l]!.reduce((s, v) => s + v, 0)));
+              } else if (spec.redistributes) {
+                expect(summary.activeWeights).toBe(initialTotal);
+              } else {
+                expect(actives).toEqual(initialActive);
+              }
+              if (previousMasks) {
+                const moved = masks.some((m, l) => m.some((v, j) => v !== previousMasks![l]![j]));
+                if (moved) {
+                  changes++;
+                  expect(result.maskUpdated).toBe(true);
+                  const slots = await slotValues(trainer);
+                  const layerNames = summary.layers.map((l) => l.name);
+                  masks.forEach((mask, l) => {
+                    const before = previousMasks![l]!;
+                    const layerSlots = [...slots.entries()].filter(([n]) => n.startsWith(`${layerNames[l]}/`)).map(([, v]) => v);
+                    for (let j = 0; j < mask.length; j++) {
+                      if (mask[j] === before[j]) continue;
+                      for (const slot of layerSlots) expect(Math.abs(slot[j]!), `slot of changed weight ${j}, layer ${l}`).toBe(0);
+                      if (mask[j] === 1 && spec.zeroInit !== false) expect(Math.abs(weights[l]![j]!), `grown weight ${j}, layer ${l}`).toBe(0);
+                    }
+                  });
+                }
+              }
+              previousMasks = masks;
+            }
+            if (spec.masks === 'fixed') expect(changes).toBe(0);
+            else expect(changes).toBeGreaterThan(0);
+            if (spec.masks === 'prune') expect(trainer.summary().sparsity).toBeGreaterThan(sparsity - 0.02);
+            else expect(Math.abs(trainer.summary().sparsity - sparsity)).toBeLessThan(0.02);
+            const head = losses.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
+            const tail = losses.slice(-5).reduce((a, b) => a + b, 0) / 5;
+            expect(tail, 'loss falls').toBeLessThan(head);
+          } finally {
+            disposeAll(trainer);
+          }
+        });
+
+        it('is deterministic for a seed and resumes bit-identically from a checkpoint', async () => {
+          const batches = syntheticBatches({ count: 24 });
+          const a = makeTrainer(spec.create(context));
+          const b = makeTrainer(spec.create(context));
+          const resumed = makeTrainer(spec.create(context));
+          try {
+            await train(a, batches);
+            await train(b, batches, 0, 12);
+            const bytes = encodeCheckpoint(await b.saveCheckpoint());
+            await resumed.loadCheckpoint(decodeCheckpoint(bytes));
+            expect(resumed.stepCount).toBe(12);
+            await train(resumed, batches, 12);
+            await train(b, batches, 12);
+            const [sa, sb, sr] = await Promise.all([snapshot(a), snapshot(b), snapshot(resumed)]);
+            expect(sb.masks).toEqual(sa.masks);
+            expect(sb.weights).toEqual(sa.weights);
+            expect(sr.masks).toEqual(sa.masks);
+            expect(sr.weights).toEqual(sa.weights);
+            const counts = (t: SparseTrainer) => ({ ...t.summary(), layers: t.summary().layers.map(({ size, active }) => ({ size, active })) });
+            expect(counts(resumed)).toEqual(counts(a));
+            expect(resumed.flops()).toEqual(a.flops());
+          } finally {
+            [a, b, resumed].forEach(disposeAll);
+          }
+        });
+
+        it('leaks no tensors over 100 steps with updates', async () => {
+          const trainer = makeTrainer(spec.create({ ...context, totalSteps: 120 }));
+          const batches = syntheticBatches({ count: 8 });
+          const tensors = batches.map((batch) => toTensors(batch));
+          try {
+            for (let i = 0; i < 6; i++) await trainer.step(tensors[i % 8]!.x, tensors[i % 8]!.y);
+            const before = tf.memory().numTensors;
+            for (let i = 0; i < 100; i++) await trainer.step(tensors[i % 8]!.x, tensors[i % 8]!.y);
+            expect(tf.memory().numTensors).toBe(before);
+          } finally {
+            tensors.forEach(({ x, y }) => tf.dispose([x, y]));
+            disposeAll(trainer);
+          }
+        });
+      });
+    }
+  });
+}

@@ -1,0 +1,469 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
+import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type PrunableKernel } from './layers.js';
+import { resolveLoss, type LossFunction, type LossName } from './losses.js';
+import { createMaskState, type MaskState } from './mask-state.js';
+import { initialMasks } from './mask-init.js';
+import { planUpdate, applyUpdatePlan } from './mask-update.js';
+import { resetOptimizerSlots } from './optimizer-slots.js';
+import { Rng } from './rng.js';
+import { isUpdateStep } from './schedules.js';
+import type { CriterionNeeds, SparseStrategy } from './types.js';
+import { check, checkNonNegativeInteger } from './validate.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+
+/** Options of {@link SparseTrainer}. */
+export interface SparseTrainerOptions {
+  /** The sparse-training method (see `@topiary/algorithms` for presets). */
+  strategy: SparseStrategy;
+  /** Any tfjs optimizer: SGD, momentum (with or without Nesterov), Adam, … */
+  optimizer: tf.Optimizer;
+  /** Loss by name or as a function of (yTrue, yPred). */
+  loss: LossName | LossFunction;
+  /** Seed of every random choice the engine makes (masks, random criteria, grown-weight init). @default 0 */
+  seed?: number;
+  /** L2 weight decay with PyTorch-SGD semantics (g ← g + λ·w before the optimizer step, all weights). @default 0 */
+  weightDecay?: number;
+  /** Which layers are masked. @default every Dense and convolution kernel */
+  layers?: LayerSelectionOptions;
+  /** Decay β of the dense-gradient momentum m ← β·m + (1 − β)·g kept for momentum criteria. @default 0.9 */
+  momentumDecay?: number;
+  /** Receives warnings (skipped updates, optimizer slots that could not be reset). @default console.warn */
+  onWarning?: (message: string) => void;
+}
+
+/** What one training step reports. */
+export interface StepResult {
+  /** The step index just taken (0-based). */
+  readonly step: number;
+  /** The batch loss before the optimizer step. */
+  readonly loss: number;
+  /** Whether masks changed at this step. */
+  readonly maskUpdated: boolean;
+}
+
+/** One masked layer in a {@link SparsitySummary}. */
+export interface LayerSummary {
+  /** Kernel variable name. */
+  readonly name: string;
+  /** Owning layer name. */
+  readonly layerName: string;
+  /** Weights in the kernel. */
+  readonly size: number;
+  /** Active (nonzero-allowed) weights. */
+  readonly active: number;
+  /** active / size. */
+  readonly density: number;
+}
+
+/** Sparsity facts of the masked layers at the current step. */
+export interface SparsitySummary {
+  /** Steps taken. */
+  readonly step: number;
+  /** 1 − active / total over masked layers. */
+  readonly sparsity: number;
+  /** Active weights over masked layers. */
+  readonly activeWeights: number;
+  /** All weights of masked layers. */
+  readonly totalWeights: number;
+  /** In-time over-parameterisation (Liu et al. 2021): fraction of masked weights that were ever active. */
+  readonly explorationRate: number;
+  /** Per-layer counts, in layer order. */
+  readonly layers: readonly LayerSummary[];
+}
+
+function mergeNeeds(...needs: (CriterionNeeds | undefined)[]): Required<CriterionNeeds> {
+  return {
+    gradient: needs.some((n) => n?.gradient === true),
+    momentum: needs.some((n) => n?.momentum === true),
+  };
+}
+
+/**
+ * The sparse training engine: owns the training step (forward, loss, gradients, weight decay, optimizer step,
+ * mask re-application), the mask updates of the strategy, the step counter, FLOPs accounting and checkpoints.
+ *
+ * Tensor ownership: the trainer owns its masks, momentum buffers and every intermediate tensor; the model,
+ * the optimizer and the batches passed to {@link SparseTrainer.step} stay the caller's. Each step leaves
+ * `tf.memory().numTensors` where it found it once the optimizer's slots exist.
+ *
+ * @example
+ * ```ts
+ * const trainer = new SparseTrainer(model, { strategy: rigl({ sparsity: 0.9, totalSteps }), optimizer: tf.train.momentum(0.1, 0.9), loss: 'categoricalCrossentropy' });
+ * for (const { x, y } of batches) await trainer.step(x, y);
+ * console.log(trainer.summary().sparsity);
+ * ```
+ */
+export class SparseTrainer {
+  /** The model being trained. */
+  readonly model: LayersModel;
+  /** The strategy in use. */
+  readonly strategy: SparseStrategy;
+  /** The optimizer in use. */
+  readonly optimizer: tf.Optimizer;
+  private readonly loss: LossFunction;
+  private readonly weightDecay: number;
+  private readonly momentumDecay: number;
+  private readonly warn: (message: string) => void;
+  private readonly kernelLayers: KernelLayer[];
+  private readonly masked: PrunableKernel[];
+  private readonly trainable: tf.Variable[];
+  private readonly needsEveryStep: Required<CriterionNeeds>;
+  private readonly needsAtUpdate: Required<CriterionNeeds>;
+  private readonly warned = new Set<string>();
+  private rng: Rng;
+  private state: MaskState | undefined;
+  private momentum: tf.Variable[] | undefined;
+  private steps = 0;
+  private trainingFlops = 0;
+  private denseTrainingFlops = 0;
+  private disposed = false;
+
+  /** Validates the options and finds the masked layers; masks are chosen at the first step. */
+  constructor(model: LayersModel, options: SparseTrainerOptions) {
+    const { strategy, optimizer } = options;
+    check(strategy != null && typeof strategy === 'object', 'strategy', strategy, 'a SparseStrategy');
+    check(optimizer instanceof tf.Optimizer, 'optimizer', typeof optimizer, 'a tfjs Optimizer');
+    const seed = options.seed ?? 0;
+    check(Number.isInteger(seed), 'seed', seed, 'an integer');
+    const weightDecay = options.weightDecay ?? 0;
+    check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
+    const momentumDecay = options.momentumDecay ?? 0.9;
+    check(Number.isFinite(momentumDecay) && momentumDecay >= 0 && momentumDecay < 1, 'momentumDecay', momentumDecay, 'a number in [0, 1)');
+    this.model = model;
+    this.strategy = strategy;
+    this.optimizer = optimizer;
+    this.loss = resolveLoss(options.loss);
+    this.weightDecay = weightDecay;
+    this.momentumDecay = momentumDecay;
+    this.warn = options.onWarning ?? ((message) => console.warn(`[topiary] ${message}`));
+    this.rng = Rng.fromSeed(seed);
+    this.kernelLayers = findKernelLayers(model, options.layers);
+    this.masked = this.kernelLayers.filter((k) => k.masked);
+    if (this.masked.length === 0) {
+      throw new Error('model has no prunable layer: Topiary masks the kernels of Dense, Conv1D, Conv2D and Conv3D layers, and none was selected');
+    }
+    this.trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const update = strategy.update;
+    const momentumNeeds = mergeNeeds(update?.drop.needs, update?.grow?.needs, update?.redistribution?.needs);
+    this.needsEveryStep = { gradient: momentumNeeds.momentum, momentum: momentumNeeds.momentum };
+    this.needsAtUpdate = momentumNeeds;
+    // Validate the distribution against the model now, so that a bad custom map fails before training.
+    strategy.distribution.densities(
+      this.masked.map((k) => k.shape),
+      strategy.sparsity,
+    );
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** Whether the masks have been chosen (they are at the first step or by {@link SparseTrainer.initialize}). */
+  get initialized(): boolean {
+    return this.state !== undefined;
+  }
+
+  /** Sets the optimizer's learning rate (SGD, momentum, Adam and the other tfjs optimizers). */
+  setLearningRate(learningRate: number): void {
+    check(Number.isFinite(learningRate) && learningRate > 0, 'learningRate', learningRate, 'a positive finite number');
+    const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
+    if (opt instanceof tf.SGDOptimizer) opt.setLearningRate(learningRate);
+    else if ('learningRate' in opt) opt.learningRate = learningRate;
+    else throw new Error(`setLearningRate: optimizer ${this.optimizer.getClassName()} has no learning rate to set`);
+  }
+
+  /**
+   * Chooses the first masks and zeroes the inactive weights. Called by the first {@link SparseTrainer.step};
+   * call it yourself to inspect masks before training. Strategies that score the first batch (SNIP) need `x`, `y`.
+   */
+  async initialize(x?: tf.Tensor, y?: tf.Tensor): Promise<void> {
+    this.assertUsable();
+    if (this.state) return;
+    const init = this.strategy.init;
+    let gradients: tf.NamedTensorMap | undefined;
+    if (init.kind === 'scored' && init.criterion.needs?.gradient) {
+      if (!x || !y) throw new Error(`strategy ${this.strategy.name}: init '${init.kind}' scores the first batch, so initialize(x, y) needs a batch`);
+      gradients = this.denseGradients(x, y);
+      // the scoring pass is a dense forward and backward pass over one batch
+      this.trainingFlops += x.shape[0]! * 3 * this.denseForward();
+    }
+    try {
+      const masks = await initialMasks({
+        strategy: this.strategy,
+        kernels: this.masked,
+        gradients,
+        rng: this.rng,
+      });
+      this.state = createMaskState(this.masked, masks);
+      this.state.applyToWeights();
+    } finally {
+      if (gradients) tf.dispose(gradients);
+    }
+    if (this.needsEveryStep.momentum) {
+      this.momentum = this.masked.map((k) => tf.variable(tf.zerosLike(k.variable), false));
+    }
+  }
+
+  /**
+   * One optimizer step on a batch, and a mask update when the schedule says so. Never reads tensors
+   * synchronously; the loss is read with `await data()`.
+   */
+  async step(x: tf.Tensor, y: tf.Tensor): Promise<StepResult> {
+    this.assertUsable();
+    if (!this.state) await this.initialize(x, y);
+    const state = this.state!;
+    const step = this.steps;
+    const update = this.strategy.update;
+    const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
+    const keepDense = this.needsEveryStep.gradient || (updateNow && this.needsAtUpdate.gradient);
+
+    const { value, grads } = tf.variableGrads(() => this.loss(y, this.model.apply(x, { training: true }) as tf.Tensor), this.trainable);
+    const denseGrads: tf.Tensor[] = [];
+    const ordered = tf.tidy(() => {
+      const list: { name: string; tensor: tf.Tensor }[] = [];
+      for (const variable of this.trainable) {
+        let g = grads[variable.name]!;
+        const maskIndex = state.indexOf(variable.name);
+        if (maskIndex >= 0 && keepDense) denseGrads[maskIndex] = tf.keep(g.clone());
+        if (this.weightDecay > 0) g = tf.add(g, tf.mul(variable, this.weightDecay));
+        if (maskIndex >= 0 && state.isSparse) g = tf.mul(g, state.maskTensor(maskIndex));
+        list.push({ name: variable.name, tensor: g });
+      }
+      return list.map((e) => ({ name: e.name, tensor: tf.keep(e.tensor) }));
+    });
+    tf.dispose(grads);
+    this.optimizer.applyGradients(ordered);
+    tf.dispose(ordered.map((e) => e.tensor));
+    if (state.isSparse) state.applyToWeights();
+
+    if (this.momentum) {
+      const beta = this.momentumDecay;
+      tf.tidy(() => {
+        this.momentum!.forEach((m, i) => m.assign(tf.add(tf.mul(m, beta), tf.mul(denseGrads[i]!, 1 - beta))));
+      });
+    }
+
+    const sparseForward = forwardFlops(
+      this.kernelLayers.map((k) => k.shape),
+      this.kernelLayers.map((k) => (k.masked ? state.active(state.indexOf(k.variable.name)) : k.shape.size)),
+    );
+    const batch = x.shape[0]!;
+    this.trainingFlops += batch * trainingStepFlops(sparseForward, this.denseForward(), keepDense);
+    this.denseTrainingFlops += batch * 3 * this.denseForward();
+
+    let maskUpdated = false;
+    try {
+      if (updateNow) maskUpdated = await this.updateMasks(step, denseGrads);
+    } finally {
+      tf.dispose(denseGrads);
+    }
+    const loss = (await value.data())[0]!;
+    value.dispose();
+    this.steps++;
+    return { step, loss, maskUpdated };
+  }
+
+  /** Sparsity, per-layer counts and exploration rate at the current step. */
+  summary(): SparsitySummary {
+    const state = this.requireState('summary');
+    const layers = this.masked.map((k, i) => ({
+      name: k.shape.name,
+      layerName: k.shape.layerName,
+      size: k.shape.size,
+      active: state.active(i),
+      density: state.active(i) / k.shape.size,
+    }));
+    const totalWeights = layers.reduce((s, l) => s + l.size, 0);
+    const activeWeights = layers.reduce((s, l) => s + l.active, 0);
+    return {
+      step: this.steps,
+      sparsity: 1 - activeWeights / totalWeights,
+      activeWeights,
+      totalWeights,
+      explorationRate: state.everActiveCount() / totalWeights,
+      layers,
+    };
+  }
+
+  /** Current host copy of each masked layer's mask (1 active, 0 inactive), in layer order. */
+  masks(): Uint8Array[] {
+    const state = this.requireState('masks');
+    return this.masked.map((_, i) => state.mask(i).slice());
+  }
+
+  /** FLOPs of inference with the current masks and of the training done so far (RigL App. H). */
+  flops(): FlopsReport {
+    const shapes = this.kernelLayers.map((k) => k.shape);
+    const dense = this.denseForward();
+    const sparse = this.state
+      ? forwardFlops(
+          shapes,
+          this.kernelLayers.map((k) => (k.masked ? this.state!.active(this.state!.indexOf(k.variable.name)) : k.shape.size)),
+        )
+      : dense;
+    return {
+      inferencePerSample: sparse,
+      denseInferencePerSample: dense,
+      inferenceRatio: sparse / dense,
+      training: this.trainingFlops,
+      denseTraining: this.denseTrainingFlops,
+      trainingRatio: this.denseTrainingFlops > 0 ? this.trainingFlops / this.denseTrainingFlops : 1,
+    };
+  }
+
+  /** Serialises masks, step, RNG, FLOPs counters, model weights and optimizer state so that training resumes exactly. */
+  async saveCheckpoint(): Promise<Checkpoint> {
+    const state = this.requireState('saveCheckpoint');
+    return writeCheckpoint({
+      strategy: this.strategy.name,
+      step: this.steps,
+      rngState: this.rng.getState(),
+      flops: { training: this.trainingFlops, denseTraining: this.denseTrainingFlops },
+      kernels: this.masked.map((k) => k.shape),
+      state,
+      modelWeights: this.model.weights.map((w) => w.read() as tf.Variable),
+      trainable: this.trainable,
+      optimizer: this.optimizer,
+      momentum: this.momentum,
+    });
+  }
+
+  /**
+   * Restores a checkpoint written by {@link SparseTrainer.saveCheckpoint} into this trainer, its model and its
+   * optimizer. Everything is validated before anything is changed.
+   */
+  async loadCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    this.assertUsable();
+    const restored = readCheckpoint(checkpoint, {
+      kernels: this.masked.map((k) => k.shape),
+      modelWeights: this.model.weights.map((w) => w.read() as tf.Variable),
+      trainable: this.trainable,
+      needsMomentum: this.needsEveryStep.momentum,
+    });
+    // All checks passed: apply.
+    this.state?.dispose();
+    this.state = createMaskState(this.masked, restored.masks, restored.everActive, restored.actives);
+    restored.modelWeights.forEach((values, i) => (this.model.weights[i]!.read() as tf.Variable).assign(values));
+    tf.dispose(restored.modelWeights);
+    await this.optimizer.setWeights(restored.optimizerWeights);
+    // setWeights keeps its own references to the data (variables share it), so ours can go
+    tf.dispose(restored.optimizerWeights.map((w) => w.tensor));
+    if (this.needsEveryStep.momentum) {
+      tf.dispose(this.momentum);
+      this.momentum = restored.momentum!.map((m) => tf.variable(m, false));
+      tf.dispose(restored.momentum);
+    }
+    this.steps = restored.step;
+    this.rng = Rng.fromState(restored.rngState);
+    this.trainingFlops = restored.flops.training;
+    this.denseTrainingFlops = restored.flops.denseTraining;
+  }
+
+  /** Releases the masks and momentum buffers (not the model or the optimizer). */
+  dispose(): void {
+    this.state?.dispose();
+    tf.dispose(this.momentum);
+    this.state = undefined;
+    this.momentum = undefined;
+    this.disposed = true;
+  }
+
+  /**
+   * For {@link fitCallback}: re-applies the masks after an optimizer step taken elsewhere (`model.fit`), counts
+   * the step and runs a scheduled update with the dense gradient of `probe`, when given.
+   * @internal
+   */
+  async afterExternalStep(batchSize: number, probe?: { x: tf.Tensor; y: tf.Tensor }): Promise<boolean> {
+    const state = this.requireState('afterExternalStep');
+    checkNonNegativeInteger(batchSize, 'batchSize');
+    if (state.isSparse) state.applyToWeights();
+    const step = this.steps;
+    const update = this.strategy.update;
+    const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
+    const needGradient = updateNow && this.needsAtUpdate.gradient;
+    const sparseForward = forwardFlops(
+      this.kernelLayers.map((k) => k.shape),
+      this.kernelLayers.map((k) => (k.masked ? state.active(state.indexOf(k.variable.name)) : k.shape.size)),
+    );
+    this.trainingFlops += batchSize * trainingStepFlops(sparseForward, this.denseForward(), needGradient);
+    this.denseTrainingFlops += batchSize * 3 * this.denseForward();
+    let updated = false;
+    if (updateNow) {
+      let dense: tf.Tensor[] = [];
+      if (needGradient) {
+        if (!probe) throw new Error(`strategy ${this.strategy.name} grows by gradient: fitCallback needs a probeBatch to compute it`);
+        const grads = this.denseGradients(probe.x, probe.y);
+        dense = this.masked.map((k) => grads[k.variable.name]!);
+      }
+      try {
+        updated = await this.updateMasks(step, dense);
+      } finally {
+        tf.dispose(dense);
+      }
+    }
+    this.steps++;
+    return updated;
+  }
+
+  /** Whether any criterion needs the dense gradient at every step (momentum criteria); `fit` cannot provide it. @internal */
+  get needsDenseGradientEveryStep(): boolean {
+    return this.needsEveryStep.gradient;
+  }
+
+  private async updateMasks(step: number, denseGrads: tf.Tensor[]): Promise<boolean> {
+    const state = this.state!;
+    const update = this.strategy.update!;
+    const plan = await planUpdate({
+      step,
+      update,
+      distribution: this.strategy.distribution,
+      kernels: this.masked,
+      state,
+      gradients: denseGrads,
+      momentum: this.momentum,
+      rng: this.rng,
+    });
+    if (!plan.ok) {
+      this.warnOnce('non-finite', `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once)`);
+      return false;
+    }
+    const changed = applyUpdatePlan(plan, state, this.masked);
+    const reset = await resetOptimizerSlots(this.optimizer, this.masked, changed);
+    tf.dispose(changed);
+    if (!reset.ok) this.warnOnce('slots', reset.reason);
+    return plan.changedAny;
+  }
+
+  private denseGradients(x: tf.Tensor, y: tf.Tensor): tf.NamedTensorMap {
+    const vars = this.masked.map((k) => k.variable);
+    const { value, grads } = tf.variableGrads(() => this.loss(y, this.model.apply(x, { training: true }) as tf.Tensor), vars);
+    value.dispose();
+    return grads;
+  }
+
+  private denseForward(): number {
+    return forwardFlops(
+      this.kernelLayers.map((k) => k.shape),
+      this.kernelLayers.map((k) => k.shape.size),
+    );
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+
+  private requireState(what: string): MaskState {
+    this.assertUsable();
+    if (!this.state) throw new Error(`${what}: masks are chosen at the first step; call step() or initialize() first`);
+    return this.state;
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('this SparseTrainer has been disposed');
+  }
+}
