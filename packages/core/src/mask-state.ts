@@ -41,7 +41,7 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
   const host: Uint8Array[] = masks.map((m) => m.slice());
   const counts = actives ? [...actives] : host.map(countActive);
   const ever = everActive ? everActive.map((e) => e.slice()) : host.map((m) => m.slice());
-  const device = kernels.map((k, i) => tf.variable(tf.tensor(toFloat(host[i]!), [...k.shape.shape], 'float32'), false));
+  const device = kernels.map((k, i) => tf.tidy(() => tf.variable(tf.tensor(toFloat(host[i]!), [...k.shape.shape], 'float32'), false)));
   let sparse = counts.some((c, i) => c < kernels[i]!.shape.size);
   let everCount = ever.reduce((s, e) => s + countActive(e), 0);
   return {

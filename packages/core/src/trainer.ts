@@ -234,9 +234,10 @@ export class SparseTrainer {
       }
       return list.map((e) => ({ name: e.name, tensor: tf.keep(e.tensor) }));
     });
-    tf.dispose(grads);
     this.optimizer.applyGradients(ordered);
+    // `ordered` may hold the very gradients of `grads` (unmasked weights without decay); disposing twice is a no-op
     tf.dispose(ordered.map((e) => e.tensor));
+    tf.dispose(grads);
     if (state.isSparse) state.applyToWeights();
 
     if (this.momentum) {

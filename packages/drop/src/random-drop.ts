@@ -1,0 +1,15 @@
+import type { DropCriterion } from '@topiary/core';
+import { hostUniformScores } from './host-uniform-scores.js';
+
+/**
+ * Random drop: every active weight gets an independent uniform [0, 1) score drawn on the host from
+ * `ctx.rng`, so k dropped weights form a uniformly random k-subset of the active ones, identical on every
+ * backend for the same seed. A baseline for ablations (drop-criterion studies in Evci et al. 2020).
+ */
+export function randomDrop(): DropCriterion {
+  return {
+    kind: 'random',
+    needs: {},
+    score: (ctx) => hostUniformScores(ctx, 'random drop'),
+  };
+}

@@ -1,0 +1,13 @@
+export { randomGrow } from './random-grow.js';
+export { gradientGrow } from './gradient-grow.js';
+export { momentumGrow } from './momentum-grow.js';
+export { zerosInit } from './zeros-init.js';
+export { constantInit } from './constant-init.js';
+export { normalInit } from './normal-init.js';
+export type { NormalInitOptions } from './normal-init.js';
+export { uniformInit } from './uniform-init.js';
+export type { UniformInitOptions } from './uniform-init.js';
+export { kaimingNormalInit, kaimingUniformInit } from './kaiming-init.js';
+export { receptiveFanIn } from './fan-in.js';
+export { growCriterionKinds, growInitializerKinds } from './kinds.js';
+export type { GrowCriterionKind, GrowInitializerKind } from './kinds.js';

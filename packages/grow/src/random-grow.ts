@@ -1,0 +1,15 @@
+import type { GrowCriterion } from '@topiary/core';
+import { hostUniformScores } from './host-uniform-scores.js';
+
+/**
+ * Random growth (SET, Mocanu et al. 2018: "add as many random connections"): every inactive position gets an
+ * independent uniform [0, 1) score drawn on the host from `ctx.rng`, so the k grown positions form a
+ * uniformly random k-subset of the inactive ones, identical on every backend for the same seed.
+ */
+export function randomGrow(): GrowCriterion {
+  return {
+    kind: 'random',
+    needs: {},
+    score: (ctx) => hostUniformScores(ctx, 'random grow'),
+  };
+}
