@@ -1,0 +1,33 @@
+export { dense, magnitudePruning, rigl, set, snfs, snip, staticSparse } from './presets/index.js';
+export type {
+  DropScheduleKind,
+  MagnitudePruningOptions,
+  PresetOptions,
+  RiglOptions,
+  SetOptions,
+  SnfsOptions,
+  SnipOptions,
+  StaticSparseOptions,
+  UpdateOptions,
+} from './presets/index.js';
+export {
+  componentConfigSchema,
+  customConfigSchema,
+  denseConfigSchema,
+  distributionConfigSchema,
+  growInitConfigSchema,
+  methods,
+  pruningConfigSchema,
+  riglConfigSchema,
+  scheduleConfigSchema,
+  setConfigSchema,
+  snfsConfigSchema,
+  snipConfigSchema,
+  staticConfigSchema,
+  strategyConfigSchema,
+} from './config/schema.js';
+export type { ComponentConfig, DistributionConfig, GrowInitConfig, ScheduleConfig, StrategyConfig } from './config/schema.js';
+export { ConfigError, configErrorFromZod, formatPath, parseStrategyConfig } from './config/parse.js';
+export { resolveDistribution, resolveGrowInit, resolveStrategy } from './config/resolve.js';
+export type { ComponentFactory, ComponentRegistry, ResolveContext } from './config/resolve.js';
+export { strategyJsonSchema } from './config/json-schema.js';

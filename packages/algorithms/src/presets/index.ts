@@ -1,0 +1,14 @@
+export { rigl } from './rigl.js';
+export type { RiglOptions } from './rigl.js';
+export { set } from './set.js';
+export type { SetOptions } from './set.js';
+export { snfs } from './snfs.js';
+export type { SnfsOptions } from './snfs.js';
+export { staticSparse } from './static-sparse.js';
+export type { StaticSparseOptions } from './static-sparse.js';
+export { snip } from './snip.js';
+export type { SnipOptions } from './snip.js';
+export { magnitudePruning } from './magnitude-pruning.js';
+export type { MagnitudePruningOptions } from './magnitude-pruning.js';
+export { dense } from './dense.js';
+export type { DropScheduleKind, PresetOptions, UpdateOptions } from './common.js';
