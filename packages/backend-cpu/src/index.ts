@@ -1,0 +1,1 @@
+export { cpu } from './cpu-backend.js';
