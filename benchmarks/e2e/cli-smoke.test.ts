@@ -1,0 +1,126 @@
+// End-to-end check of the `topiary` CLI on the embedded Fashion-MNIST subset: bench (killed after the first
+// finished run, then resumed), table, plot and merge, each as its own process started the way the root
+// `pnpm topiary` script starts it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readRunRecords } from '@topiary/bench';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = ['--import', 'tsx', '--conditions=source', join(root, 'packages/bench/src/cli/main.ts')];
+
+function start(args: string[]): ChildProcess {
+  return spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finish(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+const topiary = (args: string[]) => finish(start(args));
+
+function lineCount(file: string): number {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0).length : 0;
+}
+
+describe('topiary CLI on the embedded subset', () => {
+  it('benches, survives a kill, resumes without redoing runs, and makes tables, plots and merges', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topiary-e2e-'));
+    const suite = join(dir, 'smoke.json');
+    const out = join(dir, 'out');
+    const runs = join(out, 'runs.jsonl');
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        name: 'smoke',
+        base: {
+          data: { dataset: 'fashion-mnist-subset', trainLimit: 1024, testLimit: 500 },
+          training: { epochs: 1, batchSize: 64 },
+        },
+        axes: [
+          {
+            kind: 'variants',
+            name: 'method',
+            variants: [
+              { label: 'dense', config: { algorithm: { method: 'dense' } } },
+              // The second run trains on more data so that it is still running when the first one lands.
+              { label: 'RigL', config: { algorithm: { method: 'rigl', sparsity: 0.9, updateEvery: 10 }, data: { trainLimit: 4096 } } },
+            ],
+          },
+        ],
+      }),
+    );
+
+    // 1. Bench with one worker; SIGKILL the bench as soon as the first result line is on disk.
+    const bench = start(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    const ended = finish(bench);
+    while (lineCount(runs) === 0 && bench.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    bench.kill('SIGKILL');
+    const killed = await ended;
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const afterKill = await readRunRecords(out);
+    expect(afterKill.records).toHaveLength(1);
+    expect(afterKill.records[0]!.axes).toEqual({ method: 'dense' });
+    const firstLine = readFileSync(runs, 'utf8');
+
+    // 2. The same command again finishes only the missing run.
+    const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('smoke: 2 runs, 1 already done, 1 to run');
+    expect(resumed.stdout).toMatch(/1 run\(s\) finished, 1 already done, 0 failed of 2/);
+    expect(readFileSync(runs, 'utf8').startsWith(firstLine)).toBe(true);
+    const { records } = await readRunRecords(out);
+    expect(records.map((r) => r.axes['method'])).toEqual(['dense', 'RigL']);
+    const rigl = records[1]!;
+    expect(rigl.config).toMatchObject({ algorithm: { method: 'rigl', sparsity: 0.9 }, backend: 'wasm' });
+    expect(rigl.sparsity).toBeCloseTo(0.9, 2);
+    expect(rigl.flops.trainingRatio).toBeGreaterThan(0);
+    expect(rigl.flops.trainingRatio).toBeLessThan(1);
+    expect(rigl.testAccuracy).toBeGreaterThan(0.1);
+    expect(rigl.backend.name).toBe('wasm');
+    expect(rigl.versions['@topiary/bench']).toMatch(/^\d+\.\d+\.\d+/);
+
+    // 3. Tables.
+    const md = await topiary(['table', out]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/^\| method \| sparsity \| test accuracy \(%\) \| n \| train FLOPs \| test FLOPs \|$/m);
+    expect(md.stdout).toMatch(/^\| dense \| 0 \| \d+\.\d\d \| 1 \| 1\.00× \| 1\.00× \|$/m);
+    expect(md.stdout).toMatch(/^\| RigL \| 0\.9 \| \d+\.\d\d \| 1 \| 0\.\d\d× \| 0\.1\d× \|$/m);
+    const texFile = join(dir, 'table.tex');
+    const tex = await topiary(['table', out, '--format', 'tex', '--out', texFile]);
+    expect(tex.code, tex.stderr).toBe(0);
+    expect(readFileSync(texFile, 'utf8')).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
+
+    // 4. Plots.
+    const plots = join(dir, 'plots');
+    const plot = await topiary(['plot', out, '--out', plots]);
+    expect(plot.code, plot.stderr).toBe(0);
+    for (const name of ['accuracy-vs-sparsity.svg', 'accuracy-vs-training-flops.svg']) {
+      const svg = readFileSync(join(plots, name), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toContain('test accuracy (%)');
+      expect(svg).toMatch(/<text[^>]*>RigL<\/text>/);
+    }
+
+    // 5. Merge is idempotent.
+    const merged = join(dir, 'merged');
+    const merge = await topiary(['merge', merged, out, out]);
+    expect(merge.code, merge.stderr).toBe(0);
+    expect(merge.stdout).toContain('2 record(s) added, 2 already present');
+    expect((await readRunRecords(merged)).records.map((r) => r.hash)).toEqual(records.map((r) => r.hash));
+
+    // 6. A broken suite is refused before any run, with the JSON path of the problem.
+    writeFileSync(suite, JSON.stringify({ name: 'bad', axes: { 'algorithm.method': ['rigl'], 'algorithm.sparsity': [1.5] } }));
+    const bad = await topiary(['bench', suite, '--out', join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('$.axes["algorithm.sparsity"][0]');
+    expect(existsSync(join(dir, 'bad', 'runs.jsonl'))).toBe(false);
+  }, 120_000);
+});

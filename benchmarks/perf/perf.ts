@@ -1,0 +1,227 @@
+// Performance report (`pnpm bench:perf`): step-time ratio of RigL over dense, mask-update time against layer
+// size, training throughput per backend, and the PyTorch peer when python3-torch is installed. Every ratio is
+// measured within one run, in interleaved blocks, because the machines are shared and noisy.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { dense, rigl, staticSparse } from '@topiary/algorithms';
+import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
+import { SparseTrainer, type SparseStrategy } from '@topiary/core';
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'topiary-out/perf.json' },
+    backends: { type: 'string', default: 'cpu,wasm,webgpu' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick === true;
+const BATCH = 100;
+
+interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
+
+function randomBatches(count: number, inputShape: number[]): Batch[] {
+  return Array.from({ length: count }, (_, i) => {
+    const x = tf.randomUniform([BATCH, ...inputShape], 0, 1, 'float32', 1000 + i);
+    const labels = tf.randomUniform([BATCH], 0, 10, 'int32', 2000 + i);
+    const y = tf.cast(tf.oneHot(labels, 10), 'float32');
+    labels.dispose();
+    return { x, y };
+  });
+}
+
+function disposeBatches(batches: Batch[]): void {
+  batches.forEach(({ x, y }) => tf.dispose([x, y]));
+}
+
+function trainerFor(model: tfl.LayersModel, strategy: SparseStrategy): SparseTrainer {
+  return new SparseTrainer(model, { strategy, optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', seed: 0, onWarning: () => undefined });
+}
+
+async function timeSteps(trainer: SparseTrainer, batches: Batch[], steps: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const b = batches[i % batches.length]!;
+    await trainer.step(b.x, b.y);
+  }
+  return performance.now() - start;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** RigL (masked, updates every 100 steps included) over dense, LeNet-300-100, batch 100, interleaved blocks. */
+async function stepRatio(backend: string): Promise<Record<string, unknown>> {
+  const totalSteps = 100_000;
+  const model = { kind: 'lenet-300-100' } as ModelConfig;
+  const d = trainerFor(buildModel(model, 0), dense());
+  const r = trainerFor(buildModel(model, 0), rigl({ sparsity: 0.9, totalSteps, updateEvery: 100 }));
+  const batches = randomBatches(10, [784]);
+  const block = quick ? 100 : 200;
+  const rounds = quick ? 2 : 4;
+  await timeSteps(d, batches, 20);
+  await timeSteps(r, batches, 20);
+  const denseMs: number[] = [];
+  const riglMs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    denseMs.push((await timeSteps(d, batches, block)) / block);
+    riglMs.push((await timeSteps(r, batches, block)) / block);
+  }
+  const updates = Math.floor(r.stepCount / 100);
+  [d, r].forEach((t) => {
+    t.dispose();
+    t.model.dispose();
+    t.optimizer.dispose();
+  });
+  disposeBatches(batches);
+  return {
+    backend,
+    model: 'lenet-300-100',
+    batchSize: BATCH,
+    sparsity: 0.9,
+    updateEvery: 100,
+    updatesTimed: updates,
+    denseStepMs: median(denseMs),
+    riglStepMs: median(riglMs),
+    ratio: median(riglMs) / median(denseMs),
+    goal: 1.05,
+  };
+}
+
+/** Time of one RigL mask update for one Dense layer of n weights: an update step minus a static step. */
+async function maskUpdateTimes(): Promise<Record<string, unknown>[]> {
+  const sizes = quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7];
+  const rows: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    const units = 1000;
+    const inputs = n / units;
+    const build = (): tfl.LayersModel =>
+      tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [inputs], units, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })] });
+    const x = tf.randomUniform([1, inputs], 0, 1, 'float32', 3);
+    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([1], 'int32'), units), 'float32'));
+    const updating = trainerFor(build(), rigl({ sparsity: 0.9, totalSteps: 1_000_000, updateEvery: 1, dropSchedule: 'constant' }));
+    const fixed = trainerFor(build(), staticSparse({ sparsity: 0.9, totalSteps: 1_000_000 }));
+    const repeats = n >= 1e7 ? 3 : 5;
+    await timeSteps(updating, [{ x, y }], 2);
+    await timeSteps(fixed, [{ x, y }], 2);
+    const withUpdate: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      withUpdate.push(await timeSteps(updating, [{ x, y }], 1));
+      without.push(await timeSteps(fixed, [{ x, y }], 1));
+    }
+    rows.push({ weights: n, updateMs: Math.max(0, median(withUpdate) - median(without)), stepWithUpdateMs: median(withUpdate), stepWithoutMs: median(without) });
+    [updating, fixed].forEach((t) => {
+      t.dispose();
+      t.model.dispose();
+      t.optimizer.dispose();
+    });
+    tf.dispose([x, y]);
+  }
+  rows.forEach((row, i) => {
+    if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (rows[i - 1]!['updateMs'] as number);
+  });
+  return rows;
+}
+
+/** Samples per second of dense and RigL training for LeNet-300-100 and LeNet-5 on one backend. */
+async function throughput(backend: string): Promise<Record<string, unknown>[]> {
+  const seconds = quick ? 1.5 : backend === 'webgpu' ? 4 : 3;
+  const rows: Record<string, unknown>[] = [];
+  for (const [name, config, shape] of [
+    ['lenet-300-100', { kind: 'lenet-300-100' }, [784]],
+    ['lenet-5', { kind: 'lenet-5', variant: 'same-28', activation: 'relu' }, [28, 28, 1]],
+  ] as const) {
+    const batches = randomBatches(4, [...shape]);
+    const result: Record<string, unknown> = { backend, model: name, batchSize: BATCH };
+    for (const [label, strategy] of [
+      ['dense', dense()],
+      ['rigl', rigl({ sparsity: 0.9, totalSteps: 100_000, updateEvery: 100 })],
+    ] as const) {
+      const trainer = trainerFor(buildModel(config as ModelConfig, 0), strategy);
+      await timeSteps(trainer, batches, 2);
+      let steps = 0;
+      const start = performance.now();
+      while (performance.now() - start < seconds * 1000 || steps < 3) {
+        await timeSteps(trainer, batches, 1);
+        steps++;
+      }
+      result[`${label}SamplesPerSecond`] = (steps * BATCH) / ((performance.now() - start) / 1000);
+      trainer.dispose();
+      trainer.model.dispose();
+      trainer.optimizer.dispose();
+    }
+    result['riglOverDenseStepRatio'] = (result['denseSamplesPerSecond'] as number) / (result['riglSamplesPerSecond'] as number);
+    rows.push(result);
+    disposeBatches(batches);
+  }
+  return rows;
+}
+
+/** Runs the PyTorch peer script when torch can be imported; otherwise says why not. */
+function pytorchPeer(): Record<string, unknown> {
+  const script = resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch_lenet300.py');
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return { available: false, reason: 'python3-torch is not installed (optional: apt-get install python3-torch libopenblas0-pthread)' };
+  }
+  const out = execFileSync('python3', [script, '--steps', quick ? '100' : '300'], { encoding: 'utf8' });
+  return { available: true, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) };
+}
+
+async function main(): Promise<void> {
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    quick,
+  };
+  const chosen = await selectBackend('auto' as BackendName);
+  report['defaultBackend'] = chosen;
+  console.log(`default backend: ${chosen.name} (${chosen.reason})`);
+  report['stepRatio'] = await stepRatio(chosen.name);
+  console.log('step ratio', report['stepRatio']);
+  report['maskUpdate'] = { backend: chosen.name, rows: await maskUpdateTimes() };
+  console.log('mask update', report['maskUpdate']);
+  const perBackend: Record<string, unknown> = {};
+  for (const name of args.backends!.split(',').map((s) => s.trim()) as BackendName[]) {
+    try {
+      const started = await selectBackend(name);
+      perBackend[name] = { details: started.details, reason: started.reason, rows: await throughput(started.name) };
+    } catch (error) {
+      perBackend[name] = { error: (error as Error).message.split('\n')[0] };
+    }
+    console.log(name, perBackend[name]);
+  }
+  report['throughput'] = perBackend;
+  report['pytorch'] = pytorchPeer();
+  const defaultRows = (perBackend[chosen.name] as { rows?: Record<string, unknown>[] } | undefined)?.rows;
+  const riglLenet = defaultRows?.find((r) => r['model'] === 'lenet-300-100');
+  if (riglLenet) {
+    const epochSeconds = 60000 / (riglLenet['riglSamplesPerSecond'] as number);
+    const peer = report['pytorch'] as { available: boolean; secondsPerEpoch?: number };
+    report['epoch'] = {
+      topiaryRiglSecondsPerEpoch: epochSeconds,
+      pytorchDenseSecondsPerEpoch: peer.available ? peer.secondsPerEpoch : null,
+      ratioToPytorch: peer.available && peer.secondsPerEpoch ? epochSeconds / peer.secondsPerEpoch : null,
+      goal: 'RigL epoch within 2x of the PyTorch dense epoch',
+    };
+  }
+  const out = resolve(args.out!);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${out}`);
+}
+
+await main();

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../main.js';
+import { commaList, positiveInteger } from '../parse-options.js';
+
+describe('CLI option parsers', () => {
+  it('accepts positive whole numbers only', () => {
+    expect(positiveInteger('3')).toBe(3);
+    expect(() => positiveInteger('0')).toThrow(/positive whole number, got "0"/);
+    expect(() => positiveInteger('1.5')).toThrow(/positive whole number/);
+  });
+
+  it('splits comma lists and refuses empty ones', () => {
+    expect(commaList('method, sparsity,,seed')).toEqual(['method', 'sparsity', 'seed']);
+    expect(() => commaList(' , ')).toThrow(/at least one row/);
+  });
+});
+
+describe('createProgram', () => {
+  it('has the bench, table, plot, merge and compare commands', () => {
+    expect(createProgram().commands.map((c) => c.name())).toEqual(['bench', 'table', 'plot', 'merge', 'compare']);
+  });
+
+  it('refuses a table format it does not know', async () => {
+    const program = createProgram().exitOverride();
+    for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
+    await expect(program.parseAsync(['node', 'topiary', 'table', 'dir', '--format', 'xlsx'])).rejects.toThrow(/xlsx.*Allowed choices are md, csv, tex, json/);
+  });
+});

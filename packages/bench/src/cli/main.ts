@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SuiteError } from '../suite/suite-error.js';
+import { benchCommand } from './bench-command.js';
+import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
+import { plotCommand } from './plot-command.js';
+import { tableCommand } from './table-command.js';
+
+/** Builds the `topiary` command-line program. */
+export function createProgram(): Command {
+  return new Command('topiary')
+    .description('Sparse-training benchmarks: run suites, merge shards, make tables and plots')
+    .showHelpAfterError()
+    .addCommand(benchCommand())
+    .addCommand(tableCommand())
+    .addCommand(plotCommand())
+    .addCommand(mergeCommand())
+    .addCommand(compareCommand());
+}
+
+/**
+ * Runs the CLI with `process.argv`-style arguments. Errors are printed without a stack trace; the exit code
+ * is 2 for an invalid suite and 1 for any other failure.
+ */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await createProgram().parseAsync([...argv]);
+  } catch (error) {
+    process.stderr.write(`topiary: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof SuiteError ? 2 : 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

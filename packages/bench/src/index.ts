@@ -1,0 +1,71 @@
+// Data sets, models and single runs.
+export { loadDataset, bundledSubsetDir } from './data/load-dataset.js';
+export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset, SubsetManifest } from './data/load-dataset.js';
+export { prepareData } from './data/prepare-data.js';
+export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
+export { DatasetError } from './data/dataset-error.js';
+export { buildModel } from './models/build-model.js';
+export { lenet300100ConfigSchema, lenet5ConfigSchema, mlpConfigSchema, modelConfigSchema } from './models/model-config.js';
+export type { Lenet300100Config, Lenet5Config, MlpConfig, ModelConfig, ModelConfigInput } from './models/model-config.js';
+export {
+  backendNameSchema,
+  dataConfigSchema,
+  formatConfigIssues,
+  lrScheduleConfigSchema,
+  optimizerConfigSchema,
+  parseRunConfig,
+  runConfigSchema,
+  trainingConfigSchema,
+} from './train/config.js';
+export type { DataConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
+export { runExperiment } from './train/run-experiment.js';
+export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './train/run-experiment.js';
+export { selectBackend } from './backend/select-backend.js';
+export type { BackendName, SelectedBackend } from './backend/select-backend.js';
+
+// Suites: grids of runs.
+export { axisSchema, suiteSchema } from './suite/suite-schema.js';
+export type { Axes, Axis, Suite, SuiteInput } from './suite/suite-schema.js';
+export { expandGrid } from './suite/expand-grid.js';
+export type { AxisLabel, PlannedRun } from './suite/expand-grid.js';
+export { describeRun, resolveRuns } from './suite/resolve-runs.js';
+export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/resolve-runs.js';
+export { loadSuite, parseSuite, resolveSuite } from './suite/load-suite.js';
+export type { LoadedSuite, LoadSuiteOptions } from './suite/load-suite.js';
+export { SuiteError } from './suite/suite-error.js';
+export type { SuiteProblem } from './suite/suite-error.js';
+export { parseShard, selectShard } from './suite/shard.js';
+export type { Shard } from './suite/shard.js';
+
+// Running suites.
+export { FAILURES_FILE, runBench } from './runner/run-bench.js';
+export type { BenchOptions, BenchSummary } from './runner/run-bench.js';
+export { defaultReporter, LineReporter, TerminalReporter } from './runner/bench-reporter.js';
+export type { BenchReporter, ReportedRun } from './runner/bench-reporter.js';
+export { defaultWorkerSpec, runPool, WorkerStartError } from './runner/worker-pool.js';
+export type { PoolCallbacks, PoolJob, PoolOptions, WorkerSpec } from './runner/worker-pool.js';
+export { serveRuns } from './runner/worker-protocol.js';
+export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './runner/worker-protocol.js';
+
+// Results: records, tables, plots.
+export { canonicalJson, sha256OfJson } from './results/canonical-json.js';
+export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './results/config-hash.js';
+export { RUN_RECORD_FORMAT, runMeasurementsSchema, runRecordSchema } from './results/run-record.js';
+export type { FlopsSummary, LayerDensity, LossSummary, RunMeasurements, RunRecord } from './results/run-record.js';
+export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
+export type { RunRecords } from './results/run-log.js';
+export { mergeRuns } from './results/merge-runs.js';
+export type { MergeSummary } from './results/merge-runs.js';
+export { summarize } from './results/summary-stats.js';
+export type { SummaryStat } from './results/summary-stats.js';
+export { aggregateRuns, defaultRows, ROW_ALIASES, rowValue } from './results/aggregate-runs.js';
+export type { AggregateRow, AggregateTable } from './results/aggregate-runs.js';
+export { formatTable, TABLE_FORMATS } from './results/format-table.js';
+export type { TableFormat } from './results/format-table.js';
+export { accuracyVsSparsitySpec, accuracyVsTrainingFlopsSpec, plotPoints, renderSvg } from './results/plot-results.js';
+export type { PlotOptions, PlotPoint } from './results/plot-results.js';
+export { PLOT_FILES, writePlots } from './results/write-plots.js';
+export type { WritePlotsOptions } from './results/write-plots.js';
+
+// The command line.
+export { createProgram, main } from './cli/main.js';

@@ -1,0 +1,111 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Rng, checkPositiveInteger } from '@topiary/core';
+import { IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES } from '../data/fashion-mnist-files.js';
+import type { Lenet5Config, MlpActivation, ModelConfig } from './model-config.js';
+
+/**
+ * Builds a fresh, uncompiled tfjs-layers model for `config`. Every model takes flat [batch, 784] inputs and ends in
+ * a 10-way softmax. Every kernel initialiser (Glorot uniform) is seeded from `seed`, one derived seed per layer,
+ * and biases start at zero, so the same config and seed give identical weights.
+ * @example
+ * const model = buildModel({ kind: 'lenet-300-100' }, 42);
+ * model.countParams(); // 266610
+ */
+export function buildModel(config: ModelConfig, seed: number): tfl.LayersModel {
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const rng = Rng.fromSeed(seed);
+  switch (config.kind) {
+    case 'lenet-300-100':
+      return buildMlp('lenet-300-100', [300, 100], 'relu', rng);
+    case 'mlp':
+      return buildMlp('mlp', config.hidden, config.activation, rng);
+    case 'lenet-5':
+      return buildLenet5(config, rng);
+    default: {
+      const unknown: never = config;
+      throw new RangeError(`model.kind must be 'lenet-300-100', 'mlp' or 'lenet-5', got ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
+    }
+  }
+}
+
+function kernelInitializer(rng: Rng): ReturnType<typeof tfl.initializers.glorotUniform> {
+  return tfl.initializers.glorotUniform({ seed: rng.seed() });
+}
+
+function buildMlp(name: string, hidden: readonly number[], activation: MlpActivation, rng: Rng): tfl.LayersModel {
+  if (hidden.length === 0) throw new RangeError('model.hidden must list at least one layer width, got []');
+  hidden.forEach((width, i) => checkPositiveInteger(width, `model.hidden[${i}]`));
+  const model = tfl.sequential({ name });
+  hidden.forEach((units, i) => {
+    model.add(
+      tfl.layers.dense({
+        name: `fc${i + 1}`,
+        units,
+        activation,
+        kernelInitializer: kernelInitializer(rng),
+        biasInitializer: 'zeros',
+        ...(i === 0 ? { inputShape: [IMAGE_PIXELS] } : {}),
+      }),
+    );
+  });
+  model.add(
+    tfl.layers.dense({
+      name: 'output',
+      units: NUM_CLASSES,
+      activation: 'softmax',
+      kernelInitializer: kernelInitializer(rng),
+      biasInitializer: 'zeros',
+    }),
+  );
+  return model;
+}
+
+/**
+ * LeNet-5 (LeCun, Bottou, Bengio & Haffner 1998) with max pooling and ReLU/tanh in place of the paper's subsampling
+ * and scaled tanh. 'same-28': conv1 pads its 28×28 input ('same'); 'classic-32': the image is zero-padded to 32×32
+ * and conv1 is 'valid'. Either way the maps are 28×28×6 → 14×14×6 → 10×10×16 → 5×5×16.
+ */
+function buildLenet5(config: Lenet5Config, rng: Rng): tfl.LayersModel {
+  const model = tfl.sequential({ name: `lenet-5-${config.variant}` });
+  model.add(tfl.layers.reshape({ name: 'image', targetShape: [IMAGE_SIZE, IMAGE_SIZE, 1], inputShape: [IMAGE_PIXELS] }));
+  if (config.variant === 'classic-32') model.add(tfl.layers.zeroPadding2d({ name: 'pad', padding: 2 }));
+  const conv = (name: string, filters: number, padding: 'same' | 'valid') =>
+    tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 5,
+      padding,
+      activation: config.activation,
+      kernelInitializer: kernelInitializer(rng),
+      biasInitializer: 'zeros',
+    });
+  model.add(conv('conv1', 6, config.variant === 'same-28' ? 'same' : 'valid'));
+  model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }));
+  model.add(conv('conv2', 16, 'valid'));
+  model.add(tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2, strides: 2 }));
+  model.add(tfl.layers.flatten({ name: 'flatten' }));
+  for (const [name, units] of [
+    ['fc1', 120],
+    ['fc2', 84],
+  ] as const) {
+    model.add(
+      tfl.layers.dense({
+        name,
+        units,
+        activation: config.activation,
+        kernelInitializer: kernelInitializer(rng),
+        biasInitializer: 'zeros',
+      }),
+    );
+  }
+  model.add(
+    tfl.layers.dense({
+      name: 'output',
+      units: NUM_CLASSES,
+      activation: 'softmax',
+      kernelInitializer: kernelInitializer(rng),
+      biasInitializer: 'zeros',
+    }),
+  );
+  return model;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateRuns, defaultRows } from '../aggregate-runs.js';
+import { escapeLatex, formatTable } from '../format-table.js';
+import { summarize } from '../summary-stats.js';
+import { makeRecord } from './make-record.js';
+
+const records = [
+  makeRecord({ method: 'dense', sparsity: 0, seed: 0, accuracy: 0.9, index: 0, axes: { method: 'dense', seed: 0 } }),
+  makeRecord({ method: 'dense', sparsity: 0, seed: 1, accuracy: 0.92, index: 1, axes: { method: 'dense', seed: 1 } }),
+  makeRecord({ method: 'rigl', sparsity: 0.9, seed: 0, accuracy: 0.85, trainingRatio: 0.12, index: 2, axes: { method: 'rigl', seed: 0 } }),
+  makeRecord({ method: 'rigl', sparsity: 0.9, seed: 1, accuracy: 0.87, trainingRatio: 0.14, index: 3, axes: { method: 'rigl', seed: 1 } }),
+  makeRecord({ method: 'rigl', sparsity: 0.9, seed: 2, accuracy: 0.89, trainingRatio: 0.13, index: 4, axes: { method: 'rigl', seed: 2 } }),
+  makeRecord({ method: 'set', sparsity: 0.9, seed: 0, accuracy: 0.8, index: 5, axes: { method: 'set', seed: 0 } }),
+];
+
+describe('summarize', () => {
+  it('computes the mean and the sample standard deviation', () => {
+    expect(summarize([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ n: 8, mean: 5, std: Math.sqrt(32 / 7) });
+    expect(summarize([3])).toEqual({ n: 1, mean: 3, std: null });
+    expect(() => summarize([])).toThrow(/at least one value/);
+  });
+});
+
+describe('aggregateRuns', () => {
+  it('groups by method and sparsity, averaging over seeds in suite order', () => {
+    const table = aggregateRuns([...records].reverse());
+    expect(table.rows).toEqual(['method', 'sparsity']);
+    expect(table.entries.map((e) => [e.keys['method'], e.keys['sparsity'], e.accuracy.n])).toEqual([
+      ['dense', 0, 2],
+      ['rigl', 0.9, 3],
+      ['set', 0.9, 1],
+    ]);
+    const rigl = table.entries[1]!;
+    expect(rigl.accuracy.mean).toBeCloseTo(0.87, 12);
+    expect(rigl.accuracy.std).toBeCloseTo(0.02, 12);
+    expect(rigl.trainingFlops.mean).toBeCloseTo(0.13, 12);
+    expect(table.entries[2]!.accuracy.std).toBeNull();
+  });
+
+  it('adds varying axes to the default rows but never the seed', () => {
+    const withDistribution = records.map((r, i) => ({ ...r, axes: { ...r.axes, distribution: i % 2 === 0 ? 'erk' : 'uniform' } }));
+    expect(defaultRows(withDistribution)).toEqual(['method', 'sparsity', 'distribution']);
+    const constant = records.map((r) => ({ ...r, axes: { ...r.axes, model: 'lenet' } }));
+    expect(defaultRows(constant)).toEqual(['method', 'sparsity']);
+  });
+
+  it('accepts dotted config paths as rows and refuses unknown row names', () => {
+    expect(aggregateRuns(records, ['model.kind']).entries).toHaveLength(1);
+    expect(aggregateRuns(records, ['seed']).entries.map((e) => e.accuracy.n)).toEqual([3, 2, 1]);
+    expect(() => aggregateRuns(records, ['colour'])).toThrow(/row "colour" is neither an axis/);
+  });
+});
+
+describe('formatTable', () => {
+  const table = aggregateRuns(records);
+
+  it('writes markdown with mean ± std and FLOPs relative to dense', () => {
+    const md = formatTable(table, 'md');
+    const lines = md.trim().split('\n');
+    expect(lines[0]).toBe('| method | sparsity | test accuracy (%) | n | train FLOPs | test FLOPs |');
+    expect(lines[2]).toBe('| dense | 0 | 91.00 ± 1.41 | 2 | 1.00× | 1.00× |');
+    expect(lines[3]).toBe('| rigl | 0.9 | 87.00 ± 2.00 | 3 | 0.13× | 0.10× |');
+    expect(lines[4]).toBe('| set | 0.9 | 80.00 | 1 | 0.10× | 0.10× |');
+  });
+
+  it('writes CSV with one column per statistic and an empty std for a single run', () => {
+    const csv = formatTable(table, 'csv').trim().split('\n');
+    expect(csv[0]).toBe('method,sparsity,accuracy_mean,accuracy_std,n,train_flops_rel,test_flops_rel,train_flops,test_flops_per_sample,measured_sparsity');
+    expect(csv[3]!.split(',').slice(0, 5)).toEqual(['set', '0.9', '0.8', '', '1']);
+  });
+
+  it('writes a booktabs LaTeX table and escapes its text', () => {
+    const tex = formatTable(table, 'tex');
+    expect(tex).toMatch(/^\\begin\{tabular\}\{llrrrr\}\n\\toprule\n/);
+    expect(tex).toContain('rigl & 0.9 & $87.00 \\pm 2.00$ & 3 & 0.13$\\times$ & 0.10$\\times$ \\\\');
+    expect(tex).toMatch(/\\midrule[\s\S]*\\bottomrule\n\\end\{tabular\}/);
+    expect(escapeLatex('a_b 5% & $x#{}')).toBe('a\\_b 5\\% \\& \\$x\\#\\{\\}');
+  });
+
+  it('writes JSON that parses back to the entries', () => {
+    const parsed = JSON.parse(formatTable(table, 'json'));
+    expect(parsed.rows).toEqual(['method', 'sparsity']);
+    expect(parsed.entries[1].accuracy.n).toBe(3);
+  });
+});

@@ -1,0 +1,21 @@
+import { sha256OfJson } from './canonical-json.js';
+import type { RunConfig } from '../train/config.js';
+
+/**
+ * Config fields that say where or how a run executes, not what it computes: the folder the data files are
+ * read from and the backend. They are stored with each result but left out of its identity, so a resumed or
+ * sharded bench finds finished runs even when it reads the data from elsewhere or runs on another backend.
+ */
+export const EXECUTION_ONLY_FIELDS = ['backend', 'data.dir'] as const;
+
+/** The part of a resolved run configuration that identifies the experiment (execution-only fields removed). */
+export function experimentIdentity(config: RunConfig): Record<string, unknown> {
+  const { backend: _backend, ...rest } = config;
+  const { dir: _dir, ...data } = config.data;
+  return { ...rest, data };
+}
+
+/** The run's identity: SHA-256 of the canonical JSON of {@link experimentIdentity}, 64 hex digits. */
+export function configHash(config: RunConfig): string {
+  return sha256OfJson(experimentIdentity(config));
+}

@@ -1,0 +1,126 @@
+import type { AxisLabel } from '../suite/expand-grid.js';
+import type { AggregateRow, AggregateTable } from './aggregate-runs.js';
+import type { SummaryStat } from './summary-stats.js';
+
+/** Output formats of a results table. */
+export const TABLE_FORMATS = ['md', 'csv', 'tex', 'json'] as const;
+
+/** An output format of a results table. */
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+/** Whether a string names a table format. */
+export function isTableFormat(value: string): value is TableFormat {
+  return (TABLE_FORMATS as readonly string[]).includes(value);
+}
+
+function label(value: AxisLabel): string {
+  return value === null ? '—' : String(value);
+}
+
+function percent(x: number): string {
+  return (100 * x).toFixed(2);
+}
+
+function ratio(stat: SummaryStat): string {
+  return stat.mean.toFixed(2);
+}
+
+/** Markdown (GitHub) table: accuracy as mean ± std in percent, FLOPs as multiples of dense. */
+function toMarkdown(table: AggregateTable): string {
+  const header = [...table.rows, 'test accuracy (%)', 'n', 'train FLOPs', 'test FLOPs'];
+  const align = [...table.rows.map(() => ':--'), '--:', '--:', '--:', '--:'];
+  const lines = table.entries.map((entry) => {
+    const acc = entry.accuracy.std === null ? percent(entry.accuracy.mean) : `${percent(entry.accuracy.mean)} ± ${percent(entry.accuracy.std)}`;
+    return [...table.rows.map((name) => label(entry.keys[name] ?? null)), acc, String(entry.accuracy.n), `${ratio(entry.trainingFlops)}×`, `${ratio(entry.inferenceFlops)}×`];
+  });
+  const escape = (cell: string): string => cell.replaceAll('|', '\\|');
+  return [header, align, ...lines].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n') + '\n';
+}
+
+/** RFC 4180 CSV with one column per statistic; an empty cell where the std is undefined (n = 1). */
+function toCsv(table: AggregateTable): string {
+  const quote = (cell: string): string => (/[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+  const header = [
+    ...table.rows,
+    'accuracy_mean',
+    'accuracy_std',
+    'n',
+    'train_flops_rel',
+    'test_flops_rel',
+    'train_flops',
+    'test_flops_per_sample',
+    'measured_sparsity',
+  ];
+  const lines = table.entries.map((entry) => [
+    ...table.rows.map((name) => (entry.keys[name] === null ? '' : String(entry.keys[name]))),
+    String(entry.accuracy.mean),
+    entry.accuracy.std === null ? '' : String(entry.accuracy.std),
+    String(entry.accuracy.n),
+    String(entry.trainingFlops.mean),
+    String(entry.inferenceFlops.mean),
+    String(entry.trainingFlopsAbsolute.mean),
+    String(entry.inferenceFlopsAbsolute.mean),
+    String(entry.measuredSparsity.mean),
+  ]);
+  return [header, ...lines].map((cells) => cells.map(quote).join(',')).join('\n') + '\n';
+}
+
+/** Escapes LaTeX's special characters in text. */
+export function escapeLatex(text: string): string {
+  return text.replace(/[\\{}$&#_%~^]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\textbackslash{}';
+      case '~':
+        return '\\textasciitilde{}';
+      case '^':
+        return '\\textasciicircum{}';
+      default:
+        return `\\${c}`;
+    }
+  });
+}
+
+/** A LaTeX tabular with booktabs rules (`\usepackage{booktabs}`), accuracy as $mean \pm std$. */
+function toLatex(table: AggregateTable): string {
+  const header = [...table.rows.map(escapeLatex), 'Accuracy (\\%)', '$n$', 'FLOPs (train)', 'FLOPs (test)'];
+  const lines = table.entries.map((entry: AggregateRow) => {
+    const acc = entry.accuracy.std === null ? `$${percent(entry.accuracy.mean)}$` : `$${percent(entry.accuracy.mean)} \\pm ${percent(entry.accuracy.std)}$`;
+    return [
+      ...table.rows.map((name) => escapeLatex(label(entry.keys[name] ?? null))),
+      acc,
+      String(entry.accuracy.n),
+      `${ratio(entry.trainingFlops)}$\\times$`,
+      `${ratio(entry.inferenceFlops)}$\\times$`,
+    ].join(' & ');
+  });
+  return [
+    `\\begin{tabular}{${'l'.repeat(table.rows.length)}rrrr}`,
+    '\\toprule',
+    `${header.join(' & ')} \\\\`,
+    '\\midrule',
+    ...lines.map((line) => `${line} \\\\`),
+    '\\bottomrule',
+    '\\end{tabular}',
+    '',
+  ].join('\n');
+}
+
+/** JSON: one object per row with its row values and every statistic. */
+function toJson(table: AggregateTable): string {
+  return `${JSON.stringify({ rows: table.rows, entries: table.entries }, null, 2)}\n`;
+}
+
+/** Renders a summarised table in the given format. */
+export function formatTable(table: AggregateTable, format: TableFormat): string {
+  switch (format) {
+    case 'md':
+      return toMarkdown(table);
+    case 'csv':
+      return toCsv(table);
+    case 'tex':
+      return toLatex(table);
+    case 'json':
+      return toJson(table);
+  }
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** Version of the runs.jsonl record layout written by this package. */
+export const RUN_RECORD_FORMAT = 1;
+
+const axisLabelSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** The training-loss curve in brief. */
+export const lossSummarySchema = z.looseObject({
+  /** Mean training loss of the first epoch. */
+  first: z.number(),
+  /** Mean training loss of the last epoch. */
+  final: z.number(),
+  /** Lowest epoch-mean training loss. */
+  min: z.number(),
+  /** Mean training loss of every epoch, in order. */
+  perEpoch: z.array(z.number()),
+});
+
+/** One masked layer at the end of training. */
+export const layerDensitySchema = z.looseObject({
+  /** The kernel's name. */
+  name: z.string(),
+  /** The owning layer's name. */
+  layerName: z.string().optional(),
+  /** Weights in the kernel. */
+  size: z.number(),
+  /** Nonzero (active) weights. */
+  active: z.number(),
+  /** active / size. */
+  density: z.number(),
+});
+
+/** FLOPs of the trained model and of its training (RigL, App. H). */
+export const flopsSummarySchema = z.looseObject({
+  /** Forward FLOPs per sample of the final sparse model, f_S. */
+  inferencePerSample: z.number(),
+  /** Forward FLOPs per sample of the dense model, f_D. */
+  denseInferencePerSample: z.number(),
+  /** f_S / f_D. */
+  inferenceRatio: z.number(),
+  /** FLOPs spent training, accumulated over the steps taken. */
+  training: z.number(),
+  /** FLOPs dense training of the same schedule would spend. */
+  denseTraining: z.number(),
+  /** training / denseTraining. */
+  trainingRatio: z.number(),
+});
+
+/** The fields a run's measurements fill in (everything but its identity). */
+const measurementsShape = {
+  /** Final test accuracy in [0, 1]. */
+  testAccuracy: z.number(),
+  /** Best validation accuracy over the epochs, when the run evaluated one. */
+  bestValidationAccuracy: z.number().optional(),
+  /** Training-loss curve in brief. */
+  loss: lossSummarySchema,
+  /** Nonzero weights of the masked layers at the end. */
+  nonzeros: z.number(),
+  /** All weights of the masked layers. */
+  totalWeights: z.number(),
+  /** Overall sparsity of the masked layers at the end, 1 − nonzeros / totalWeights. */
+  sparsity: z.number(),
+  /** Per-layer densities at the end. */
+  layers: z.array(layerDensitySchema),
+  /** Inference and training FLOPs, absolute and relative to dense. */
+  flops: flopsSummarySchema,
+  /** Fraction of all weights that were ever active at some point of training (RigL's exploration). */
+  explorationRate: z.number(),
+  /** Wall-clock time of the run (data loading, training, evaluation) in milliseconds. */
+  wallTimeMs: z.number(),
+  /** Time spent in training steps only, in milliseconds. */
+  trainingTimeMs: z.number(),
+  /** Optimizer steps taken. */
+  steps: z.int().nonnegative(),
+  /** The backend the run used. */
+  backend: z.looseObject({ name: z.string(), details: z.string() }),
+  /** Versions of the packages that ran it. */
+  versions: z.record(z.string(), z.string()),
+  /** The data the run used: data set, sizes, where it came from. */
+  data: z.record(z.string(), z.unknown()),
+};
+
+/** What a worker measures for one run: a run record without the identity fields the bench adds. */
+export const runMeasurementsSchema = z.looseObject(measurementsShape);
+
+/**
+ * One finished run as stored in runs.jsonl: the resolved configuration, its hash and every measurement.
+ * Unknown fields are kept, so records written by newer versions still read.
+ */
+export const runRecordSchema = z.looseObject({
+  /** Record layout version ({@link RUN_RECORD_FORMAT}). */
+  format: z.literal(RUN_RECORD_FORMAT),
+  /** SHA-256 of the canonical JSON of the configuration's identity (see `configHash`). */
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lowercase hex SHA-256'),
+  /** Name of the suite the run belongs to. */
+  suite: z.string(),
+  /** Position of the run in its expanded suite. */
+  index: z.int().nonnegative(),
+  /** The sub-grid's label, when the suite has several. */
+  grid: z.string().optional(),
+  /** Axis name → the label of the value the run took. */
+  axes: z.record(z.string(), axisLabelSchema),
+  /** The full resolved run configuration. */
+  config: z.record(z.string(), z.unknown()),
+  ...measurementsShape,
+  /** When the run finished, ISO 8601. */
+  finishedAt: z.string(),
+});
+
+/** One finished run as stored in runs.jsonl. */
+export type RunRecord = z.output<typeof runRecordSchema>;
+/** What a worker measures for one run. */
+export type RunMeasurements = z.output<typeof runMeasurementsSchema>;
+/** The training-loss curve in brief. */
+export type LossSummary = z.output<typeof lossSummarySchema>;
+/** One masked layer at the end of training. */
+export type LayerDensity = z.output<typeof layerDensitySchema>;
+/** FLOPs of the trained model and of its training. */
+export type FlopsSummary = z.output<typeof flopsSummarySchema>;

@@ -1,0 +1,130 @@
+import { appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readRunRecords, RunLog } from '../results/run-log.js';
+import { RUN_RECORD_FORMAT, type RunRecord } from '../results/run-record.js';
+import { loadSuite } from '../suite/load-suite.js';
+import { describeRun, type ResolvedRun } from '../suite/resolve-runs.js';
+import { selectShard, type Shard } from '../suite/shard.js';
+import type { RunConfig } from '../train/config.js';
+import { defaultReporter, type BenchReporter, type ReportedRun } from './bench-reporter.js';
+import { runPool, type WorkerSpec } from './worker-pool.js';
+
+/** Failed runs are logged here, one JSON line each; unlike finished runs they are retried by the next bench. */
+export const FAILURES_FILE = 'failures.jsonl';
+
+/** Options for {@link runBench}. */
+export interface BenchOptions {
+  /** The suite file. */
+  readonly suiteFile: string;
+  /** Output folder; its runs.jsonl gets one line per finished run. */
+  readonly out: string;
+  /** Worker processes. @default the number of CPU cores */
+  readonly concurrency?: number;
+  /** Only this shard of the grid. @default the whole grid */
+  readonly shard?: Shard;
+  /** Backend for every run, replacing the suite's. @default the suite's */
+  readonly backend?: string;
+  /** Folder holding the data files, replacing the suite's. @default the suite's */
+  readonly dataDir?: string;
+  /** Where progress goes. @default bars on a terminal, plain lines otherwise */
+  readonly reporter?: BenchReporter;
+  /** Aborting kills the workers; finished runs stay recorded. */
+  readonly signal?: AbortSignal;
+  /** How to start workers. @default the bench's own worker */
+  readonly worker?: WorkerSpec;
+}
+
+/** What {@link runBench} did. */
+export interface BenchSummary {
+  /** Runs in the (sharded) grid. */
+  readonly total: number;
+  /** Runs skipped because the output already had their hash. */
+  readonly skipped: number;
+  /** Runs finished and written by this bench. */
+  readonly finished: number;
+  /** Runs that failed, with their errors. */
+  readonly failed: readonly { readonly index: number; readonly hash: string; readonly error: string }[];
+  /** Whether the bench was aborted before the end. */
+  readonly aborted: boolean;
+  /** The results file. */
+  readonly file: string;
+}
+
+/**
+ * Runs a suite into an output folder: validates every run first, skips runs whose hash the folder already
+ * holds, runs the rest in worker processes and appends one line per finished run to runs.jsonl.
+ * @example
+ * const summary = await runBench({ suiteFile: 'benchmarks/suites/quick.json', out: 'topiary-out/quick', concurrency: 2 });
+ */
+export async function runBench(options: BenchOptions): Promise<BenchSummary> {
+  const concurrency = options.concurrency ?? availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  }
+  const loaded = await loadSuite(options.suiteFile, {
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+  });
+  const runs = options.shard ? selectShard(loaded.runs, options.shard) : loaded.runs;
+  const existing = await readRunRecords(options.out);
+  const done = new Set(existing.records.map((record) => record.hash));
+  const pending = runs.filter((run) => !done.has(run.hash));
+  const reporter = options.reporter ?? defaultReporter();
+  const log = await RunLog.open(options.out);
+  const failures: { index: number; hash: string; error: string }[] = [];
+  let finished = 0;
+  const reported = new Map<number, ReportedRun>();
+  let started = 0;
+  const reportOf = (run: ResolvedRun<RunConfig>): ReportedRun => {
+    let entry = reported.get(run.index);
+    if (!entry) {
+      started += 1;
+      entry = { ordinal: started, of: pending.length, description: describeRun(run) };
+      reported.set(run.index, entry);
+    }
+    return entry;
+  };
+  const byIndex = new Map(pending.map((run) => [run.index, run]));
+  const workers = Math.min(concurrency, pending.length);
+  reporter.start({ suite: loaded.suite.name, total: runs.length, done: runs.length - pending.length, pending: pending.length, workers });
+  let aborted = false;
+  try {
+    ({ aborted } = await runPool(
+      pending.map((run) => ({ id: run.index, config: run.config })),
+      { concurrency: Math.max(1, workers), ...(options.worker ? { worker: options.worker } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        onStart: (job) => reporter.runStarted(reportOf(byIndex.get(job.id)!)),
+        onProgress: (job, progress) => reporter.runProgress(reportOf(byIndex.get(job.id)!), progress),
+        onDone: (job, measurements) => {
+          const run = byIndex.get(job.id)!;
+          const record: RunRecord = {
+            format: RUN_RECORD_FORMAT,
+            hash: run.hash,
+            suite: loaded.suite.name,
+            index: run.index,
+            ...(run.grid !== undefined ? { grid: run.grid } : {}),
+            axes: { ...run.axes },
+            config: run.config as unknown as Record<string, unknown>,
+            ...measurements,
+            finishedAt: new Date().toISOString(),
+          };
+          log.append(record);
+          finished += 1;
+          reporter.runFinished(reportOf(run), record);
+        },
+        onFailed: (job, error) => {
+          const run = byIndex.get(job.id)!;
+          const failure = { index: run.index, hash: run.hash, error };
+          failures.push(failure);
+          reporter.runFailed(reportOf(run), error.split('\n')[0] ?? error);
+          appendFileSync(join(options.out, FAILURES_FILE), `${JSON.stringify({ ...failure, axes: run.axes, at: new Date().toISOString() })}\n`);
+        },
+      },
+    ));
+  } finally {
+    log.close();
+    reporter.stop();
+  }
+  return { total: runs.length, skipped: runs.length - pending.length, finished, failed: failures, aborted, file: log.file };
+}

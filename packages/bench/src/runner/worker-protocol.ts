@@ -1,0 +1,76 @@
+import type { RunMeasurements } from '../results/run-record.js';
+import type { RunConfig } from '../train/config.js';
+
+
+/** Live progress of a run, sent a few times a second and at the end of every epoch. */
+export interface BenchProgress {
+  /** Current epoch, 1-based. */
+  readonly epoch: number;
+  /** Epochs the run will train. */
+  readonly epochs: number;
+  /** Optimizer steps taken so far. */
+  readonly step: number;
+  /** Optimizer steps the run will take. */
+  readonly totalSteps: number;
+  /** Mean training loss of the current epoch so far. */
+  readonly loss: number;
+  /** Whether this step finished the epoch (then `loss` is the epoch's mean loss). */
+  readonly epochEnd: boolean;
+}
+
+/** A message from the parent to a worker. */
+export type ParentMessage =
+  /** Run one configuration. */
+  | { readonly type: 'run'; readonly id: number; readonly config: RunConfig }
+  /** Finish and exit. */
+  | { readonly type: 'stop' };
+
+/** A message from a worker to the parent. */
+export type WorkerMessage =
+  /** The worker has loaded and waits for runs. */
+  | { readonly type: 'ready' }
+  /** Progress of the run in hand. */
+  | { readonly type: 'progress'; readonly id: number; readonly progress: BenchProgress }
+  /** The run finished. */
+  | { readonly type: 'done'; readonly id: number; readonly measurements: RunMeasurements }
+  /** The run threw; the worker stays ready for the next one. */
+  | { readonly type: 'failed'; readonly id: number; readonly error: string };
+
+/** Runs one configuration in a worker, reporting progress; resolves to its measurements. */
+export type ExecuteRun = (config: RunConfig, onProgress: (progress: BenchProgress) => void) => Promise<RunMeasurements>;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+const parentPid = process.ppid;
+
+/**
+ * Exits when the parent bench has died. A training loop whose awaits all settle as microtasks never lets the
+ * event loop notice the closed IPC channel, so workers call this on every step; it costs one getppid call.
+ */
+export function exitIfOrphaned(): void {
+  if (process.ppid !== parentPid) process.exit(1);
+}
+
+/**
+ * Turns the current process into a bench worker: it runs the configurations the parent sends, one at a time,
+ * and exits when told to stop or when the parent goes away (so a killed bench leaves no orphans).
+ */
+export function serveRuns(execute: ExecuteRun): void {
+  if (process.send === undefined) throw new Error('serveRuns must run in a process forked with an IPC channel');
+  process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the parent decides, and kills workers itself when it aborts.
+  process.on('SIGINT', () => {});
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'stop') {
+      process.disconnect();
+      return;
+    }
+    const { id, config } = message;
+    execute(config, (progress) => send({ type: 'progress', id, progress }))
+      .then((measurements) => send({ type: 'done', id, measurements }))
+      .catch((error: unknown) => send({ type: 'failed', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+  });
+  send({ type: 'ready' });
+}

@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { resolveStrategy } from '@topiary/algorithms';
+import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary } from '@topiary/core';
+import { selectBackend } from '../backend/select-backend.js';
+import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
+import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../data/load-dataset.js';
+import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
+import { buildModel } from '../models/build-model.js';
+import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
+import type { RunConfig } from './config.js';
+import { evaluateAccuracy } from './evaluate-accuracy.js';
+import { learningRateAt } from './lr-schedule.js';
+
+/** Progress reported after every training step. */
+export interface RunProgress {
+  /** Current epoch, 1-based. */
+  readonly epoch: number;
+  /** Epochs in the run. */
+  readonly epochs: number;
+  /** Steps taken so far (1-based: 1 after the first step). */
+  readonly step: number;
+  /** Steps the run will take. */
+  readonly totalSteps: number;
+  /** Loss of the batch just trained on. */
+  readonly loss: number;
+}
+
+/** Options of {@link runExperiment}. */
+export interface RunExperimentOptions {
+  /** Called after every step. */
+  onProgress?(progress: RunProgress): void;
+  /** Stops the run between steps; the promise then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Run on tfjs's active backend instead of starting `config.backend` (for apps and tests that set tfjs up themselves). @default false */
+  readonly useActiveBackend?: boolean;
+  /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset */
+  readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
+}
+
+/** The mean training loss of one epoch. */
+export interface EpochLoss {
+  /** Epoch, 1-based. */
+  readonly epoch: number;
+  /** Mean of the batch losses of the epoch. */
+  readonly meanLoss: number;
+}
+
+/** What one run measured. */
+export interface RunResult {
+  /** Top-1 accuracy on the test examples after the last epoch. */
+  readonly testAccuracy: number;
+  /** Highest validation accuracy seen after any epoch (only with `training.evaluateBestValidation`). */
+  readonly bestValidationAccuracy?: number;
+  /** Mean batch loss of the last epoch. */
+  readonly finalLoss: number;
+  /** Mean batch loss of every epoch. */
+  readonly lossCurve: readonly EpochLoss[];
+  /** Sparsity and per-layer densities of the final masks. */
+  readonly summary: SparsitySummary;
+  /** Inference and accumulated training FLOPs. */
+  readonly flops: FlopsReport;
+  /** Wall time of the whole run (data loading, training, evaluation), in milliseconds. */
+  readonly wallTimeMs: number;
+  /** Wall time spent in training steps only, in milliseconds. */
+  readonly trainingTimeMs: number;
+  /** Optimizer steps taken. */
+  readonly stepsTaken: number;
+  /** Which data the run used. */
+  readonly data: PreparedDatasetInfo;
+  /** The backend the run ran on (`cpu`, `wasm`, `webgpu`). */
+  readonly backend: string;
+  /** What the backend reported about itself and why it was chosen. */
+  readonly backendDetails: string;
+}
+
+/** Mean loss above which (or a non-finite loss) a run is reported as diverged rather than continued. */
+const DIVERGED = 1e6;
+
+/**
+ * Runs one experiment: loads the data, builds the model with weights seeded from `config.seed`, resolves the
+ * sparse-training strategy over `epochs · stepsPerEpoch` steps, trains with {@link SparseTrainer.step} on batches
+ * built from typed arrays, steps the learning-rate schedule each epoch and evaluates test (and optionally
+ * validation) accuracy. Everything it creates is disposed, also when it fails or is aborted.
+ * @example
+ * const result = await runExperiment(parseRunConfig({ algorithm: { method: 'rigl', sparsity: 0.9 } }));
+ * console.log(result.testAccuracy, result.flops.trainingRatio);
+ */
+export async function runExperiment(config: RunConfig, options: RunExperimentOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const signal = options.signal;
+  signal?.throwIfAborted();
+
+  const backend = options.useActiveBackend
+    ? { name: tf.getBackend(), details: 'the active tfjs backend', reason: 'useActiveBackend' }
+    : await selectBackend(config.backend);
+
+  const seeds = Rng.fromSeed(config.seed);
+  const splitSeed = seeds.seed();
+  const modelSeed = seeds.seed();
+  const trainerSeed = seeds.seed();
+  const shuffleRng = seeds.fork();
+
+  const loaded = await (options.loadData ?? loadDataset)({ dataset: config.data.dataset, dir: config.data.dir });
+  signal?.throwIfAborted();
+  const data = prepareData(loaded, {
+    validationSplit: config.data.validationSplit,
+    normalize: config.data.normalize,
+    trainLimit: config.data.trainLimit,
+    testLimit: config.data.testLimit,
+    seed: splitSeed,
+  });
+
+  const { batchSize, epochs, learningRate, lrSchedule } = config.training;
+  const stepsPerEpoch = batchesPerEpoch(data.train.count, batchSize);
+  if (stepsPerEpoch === 0) {
+    throw new RangeError(
+      `training.batchSize must be at most the ${data.train.count} training examples left after trainLimit and validationSplit, got ${batchSize}`,
+    );
+  }
+  const totalSteps = epochs * stepsPerEpoch;
+  const strategy = resolveStrategy(config.algorithm, { totalSteps, stepsPerEpoch, root: 'algorithm' });
+
+  let model: LayersModel | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  let trainer: SparseTrainer | undefined;
+  try {
+    model = buildModel(config.model, modelSeed);
+    optimizer = buildOptimizer(config.training.optimizer, learningRate);
+    trainer = new SparseTrainer(model, {
+      strategy,
+      optimizer,
+      loss: 'categoricalCrossentropy',
+      seed: trainerSeed,
+      weightDecay: config.training.weightDecay,
+    });
+
+    const lossCurve: EpochLoss[] = [];
+    let bestValidationAccuracy: number | undefined;
+    let trainingTimeMs = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      trainer.setLearningRate(learningRateAt(lrSchedule, learningRate, epoch, epochs));
+      let lossSum = 0;
+      const epochStarted = performance.now();
+      for (const indices of shuffledBatchIndices(data.train.count, batchSize, shuffleRng)) {
+        signal?.throwIfAborted();
+        const batch = makeBatch(data.train, indices, data.normalization);
+        let loss: number;
+        try {
+          loss = (await trainer.step(batch.x, batch.y)).loss;
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+        }
+        if (!Number.isFinite(loss) || loss > DIVERGED) {
+          throw new Error(
+            `training diverged at step ${trainer.stepCount} (loss ${loss}); lower training.learningRate (now ${learningRate})`,
+          );
+        }
+        lossSum += loss;
+        options.onProgress?.({ epoch: epoch + 1, epochs, step: trainer.stepCount, totalSteps, loss });
+      }
+      trainingTimeMs += performance.now() - epochStarted;
+      lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / stepsPerEpoch });
+      if (config.training.evaluateBestValidation) {
+        const accuracy = await evaluateAccuracy(model, data.validation, data.normalization);
+        bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, accuracy);
+      }
+    }
+    signal?.throwIfAborted();
+    const testAccuracy = await evaluateAccuracy(model, data.test, data.normalization);
+    return {
+      testAccuracy,
+      ...(bestValidationAccuracy === undefined ? {} : { bestValidationAccuracy }),
+      finalLoss: lossCurve[lossCurve.length - 1]!.meanLoss,
+      lossCurve,
+      summary: trainer.summary(),
+      flops: trainer.flops(),
+      wallTimeMs: performance.now() - started,
+      trainingTimeMs,
+      stepsTaken: trainer.stepCount,
+      data: data.info,
+      backend: backend.name,
+      backendDetails: `${backend.details}; ${backend.reason}`,
+    };
+  } finally {
+    trainer?.dispose();
+    if (optimizer) disposeOptimizer(optimizer);
+    model?.dispose();
+  }
+}
