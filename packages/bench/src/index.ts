@@ -69,3 +69,16 @@ export type { WritePlotsOptions } from './results/write-plots.js';
 
 // The command line.
 export { createProgram, main } from './cli/main.js';
+
+// Types and schemas the public API refers to.
+export { axesSchema } from './suite/suite-schema.js';
+export type { ConfigPatch } from './suite/expand-grid.js';
+export type { JsonObject, JsonValue } from './suite/dotted-path.js';
+export { flopsSummarySchema, layerDensitySchema, lossSummarySchema } from './results/run-record.js';
+export type { DataFileRole } from './data/fashion-mnist-files.js';
+export type { DataOrigin } from './data/locate-fashion-mnist.js';
+export { downloadFiles, downloadVerified } from './data/download.js';
+export type { DownloadItem, DownloadOptions } from './data/download.js';
+export type { NormalizeMode, PixelNormalization } from './data/normalization.js';
+export { backendNames, defaultBackendProviders } from './backend/select-backend.js';
+export type { BackendProviders, WebGpuPackage, WebGpuProbe } from './backend/select-backend.js';
