@@ -52,3 +52,4 @@ export type { FlopsReport } from './flops.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 export type { Checkpoint, CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
 export { budgetsFromDensities } from './mask-init.js';
+export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
-import { checkLayerMatchesWeight } from './context-checks.js';
+import { checkLayerMatchesWeight } from '@topiary/core';
 
 /** Options of {@link magnitudeDrop}. */
 export interface MagnitudeDropOptions {

@@ -1,5 +1,5 @@
 import type { DropCriterion } from '@topiary/core';
-import { hostUniformScores } from './host-uniform-scores.js';
+import { hostUniformScores } from '@topiary/core';
 
 /**
  * Random drop: every active weight gets an independent uniform [0, 1) score drawn on the host from

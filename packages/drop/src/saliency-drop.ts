@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DropCriterion } from '@topiary/core';
-import { requireInput } from './context-checks.js';
+import { requireInput } from '@topiary/core';
 
 /**
  * Saliency drop: score(w) = |w · ∂L/∂w|, the connection sensitivity of SNIP (Lee et al. 2019, eq. 6, up to

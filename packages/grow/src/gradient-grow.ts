@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GrowCriterion } from '@topiary/core';
-import { requireInput } from './context-checks.js';
+import { requireInput } from '@topiary/core';
 
 /**
  * Gradient growth (RigL, Evci et al. 2020, §3: grow the connections with the largest

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GrowCriterion } from '@topiary/core';
-import { requireInput } from './context-checks.js';
+import { requireInput } from '@topiary/core';
 
 /**
  * Momentum growth (SNFS, sparse momentum, Dettmers & Zettlemoyer 2019, §3): score = |m|, where m is an

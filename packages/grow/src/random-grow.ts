@@ -1,5 +1,5 @@
 import type { GrowCriterion } from '@topiary/core';
-import { hostUniformScores } from './host-uniform-scores.js';
+import { hostUniformScores } from '@topiary/core';
 
 /**
  * Random growth (SET, Mocanu et al. 2018: "add as many random connections"): every inactive position gets an

@@ -1,5 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import type { ScoreContext } from '@topiary/core';
+// Helpers for criterion authors: input checks and reproducible random scores, shared by every criterion package.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ScoreContext } from './types.js';
 
 /** Throws unless the layer's declared size matches the kernel tensor's, so host-built scores fit the kernel. */
 export function checkLayerMatchesWeight(ctx: ScoreContext, criterion: string): void {
@@ -27,4 +28,13 @@ export function requireInput(ctx: ScoreContext, input: 'gradient' | 'momentum', 
     );
   }
   return tensor;
+}
+
+/**
+ * Uniform [0, 1) scores of the kernel's shape, drawn on the host from `ctx.rng` so that the same seed gives
+ * the same scores on every backend.
+ */
+export function hostUniformScores(ctx: ScoreContext, criterion: string): tf.Tensor {
+  checkLayerMatchesWeight(ctx, criterion);
+  return tf.tensor(ctx.rng.uniformArray(ctx.layer.size), [...ctx.weight.shape], 'float32');
 }
