@@ -172,13 +172,18 @@ async function throughput(backend: string): Promise<Record<string, unknown>[]> {
 /** Runs the PyTorch peer script when torch can be imported; otherwise says why not. */
 function pytorchPeer(): Record<string, unknown> {
   const script = resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch_lenet300.py');
-  try {
-    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    return { available: false, reason: 'python3-torch is not installed (optional: apt-get install python3-torch libopenblas0-pthread)' };
-  }
-  const out = execFileSync('python3', [script, '--steps', quick ? '100' : '300'], { encoding: 'utf8' });
-  return { available: true, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) };
+  // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH
+  const python = ['python3', '/usr/bin/python3'].find((candidate) => {
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!python) return { available: false, reason: 'python3-torch is not installed (optional: apt-get install python3-torch libopenblas0-pthread)' };
+  const out = execFileSync(python, [script, '--steps', quick ? '100' : '300'], { encoding: 'utf8' });
+  return { available: true, interpreter: python, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) };
 }
 
 async function main(): Promise<void> {

@@ -86,7 +86,7 @@ async function loadWasmPackage(): Promise<WasmPackage> {
 /**
  * Applies the options before tfjs first starts the backend: points tfjs at the binary this machine will load,
  * checking in Node that the file exists before tfjs tries it (a failed tfjs start cannot be retried in the same
- * process), and sets the thread count. Returns the binary's location, or undefined for tfjs's default.
+ * process), and sets the thread count. Returns a description of the binary's location, or undefined for tfjs's default.
  */
 async function configureFirstStart(
   wasmPackage: WasmPackage,
@@ -120,7 +120,8 @@ async function configureFirstStart(
       { cause: error },
     );
   }
-  return location;
+  // results record this: name the installed package rather than where this checkout happens to live
+  return options.wasmPaths === undefined ? `${binary} from the installed ${WASM_PACKAGE}` : location;
 }
 
 function describeError(error: unknown): string {

@@ -9,6 +9,8 @@ import { countActive } from './selection.js';
 export interface MaskState {
   /** Whether any layer has inactive weights (otherwise masking is the identity and is skipped). */
   readonly isSparse: boolean;
+  /** Increases whenever a mask changes, so that derived values can be cached. */
+  readonly version: number;
   /** Index of the masked layer whose kernel variable has this name, or −1. */
   indexOf(variableName: string): number;
   /** Host mask of layer i (do not mutate; use setMask). */
@@ -44,9 +46,13 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
   const device = kernels.map((k, i) => tf.tidy(() => tf.variable(tf.tensor(toFloat(host[i]!), [...k.shape.shape], 'float32'), false)));
   let sparse = counts.some((c, i) => c < kernels[i]!.shape.size);
   let everCount = ever.reduce((s, e) => s + countActive(e), 0);
+  let version = 0;
   return {
     get isSparse() {
       return sparse;
+    },
+    get version() {
+      return version;
     },
     indexOf: (name) => names.get(name) ?? -1,
     mask: (i) => host[i]!,
@@ -54,6 +60,7 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
     maskTensor: (i) => device[i]!,
     everActive: (i) => ever[i]!,
     setMask(i, mask) {
+      version++;
       host[i] = mask;
       counts[i] = countActive(mask);
       const e = ever[i]!;

@@ -119,6 +119,8 @@ export class SparseTrainer {
   private trainingFlops = 0;
   private denseTrainingFlops = 0;
   private disposed = false;
+  private readonly denseForwardFlops: number;
+  private sparseForwardCache: { state: MaskState; version: number; value: number } | undefined;
 
   /** Validates the options and finds the masked layers; masks are chosen at the first step. */
   constructor(model: LayersModel, options: SparseTrainerOptions) {
@@ -145,6 +147,10 @@ export class SparseTrainer {
       throw new Error('model has no prunable layer: Topiary masks the kernels of Dense, Conv1D, Conv2D and Conv3D layers, and none was selected');
     }
     this.trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.denseForwardFlops = forwardFlops(
+      this.kernelLayers.map((k) => k.shape),
+      this.kernelLayers.map((k) => k.shape.size),
+    );
     const update = strategy.update;
     const momentumNeeds = mergeNeeds(update?.drop.needs, update?.grow?.needs, update?.redistribution?.needs);
     this.needsEveryStep = { gradient: momentumNeeds.momentum, momentum: momentumNeeds.momentum };
@@ -188,7 +194,7 @@ export class SparseTrainer {
       if (!x || !y) throw new Error(`strategy ${this.strategy.name}: init '${init.kind}' scores the first batch, so initialize(x, y) needs a batch`);
       gradients = this.denseGradients(x, y);
       // the scoring pass is a dense forward and backward pass over one batch
-      this.trainingFlops += x.shape[0]! * 3 * this.denseForward();
+      this.trainingFlops += x.shape[0]! * 3 * this.denseForwardFlops;
     }
     try {
       const masks = await initialMasks({
@@ -247,13 +253,9 @@ export class SparseTrainer {
       });
     }
 
-    const sparseForward = forwardFlops(
-      this.kernelLayers.map((k) => k.shape),
-      this.kernelLayers.map((k) => (k.masked ? state.active(state.indexOf(k.variable.name)) : k.shape.size)),
-    );
     const batch = x.shape[0]!;
-    this.trainingFlops += batch * trainingStepFlops(sparseForward, this.denseForward(), keepDense);
-    this.denseTrainingFlops += batch * 3 * this.denseForward();
+    this.trainingFlops += batch * trainingStepFlops(this.sparseForward(), this.denseForwardFlops, keepDense);
+    this.denseTrainingFlops += batch * 3 * this.denseForwardFlops;
 
     let maskUpdated = false;
     try {
@@ -298,13 +300,8 @@ export class SparseTrainer {
   /** FLOPs of inference with the current masks and of the training done so far (RigL App. H). */
   flops(): FlopsReport {
     const shapes = this.kernelLayers.map((k) => k.shape);
-    const dense = this.denseForward();
-    const sparse = this.state
-      ? forwardFlops(
-          shapes,
-          this.kernelLayers.map((k) => (k.masked ? this.state!.active(this.state!.indexOf(k.variable.name)) : k.shape.size)),
-        )
-      : dense;
+    const dense = this.denseForwardFlops;
+    const sparse = this.state ? this.sparseForward() : dense;
     return {
       inferencePerSample: sparse,
       denseInferencePerSample: dense,
@@ -385,12 +382,8 @@ export class SparseTrainer {
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
     const needGradient = updateNow && this.needsAtUpdate.gradient;
-    const sparseForward = forwardFlops(
-      this.kernelLayers.map((k) => k.shape),
-      this.kernelLayers.map((k) => (k.masked ? state.active(state.indexOf(k.variable.name)) : k.shape.size)),
-    );
-    this.trainingFlops += batchSize * trainingStepFlops(sparseForward, this.denseForward(), needGradient);
-    this.denseTrainingFlops += batchSize * 3 * this.denseForward();
+    this.trainingFlops += batchSize * trainingStepFlops(this.sparseForward(), this.denseForwardFlops, needGradient);
+    this.denseTrainingFlops += batchSize * 3 * this.denseForwardFlops;
     let updated = false;
     if (updateNow) {
       let dense: tf.Tensor[] = [];
@@ -445,11 +438,17 @@ export class SparseTrainer {
     return grads;
   }
 
-  private denseForward(): number {
-    return forwardFlops(
-      this.kernelLayers.map((k) => k.shape),
-      this.kernelLayers.map((k) => k.shape.size),
-    );
+  /** Forward FLOPs per sample with the current masks, cached until the masks change. */
+  private sparseForward(): number {
+    const state = this.state!;
+    if (this.sparseForwardCache === undefined || this.sparseForwardCache.state !== state || this.sparseForwardCache.version !== state.version) {
+      const value = forwardFlops(
+        this.kernelLayers.map((k) => k.shape),
+        this.kernelLayers.map((k) => (k.masked ? state.active(state.indexOf(k.variable.name)) : k.shape.size)),
+      );
+      this.sparseForwardCache = { state, version: state.version, value };
+    }
+    return this.sparseForwardCache.value;
   }
 
   private warnOnce(key: string, message: string): void {
