@@ -4,9 +4,10 @@ import type { LayerShape } from './types.js';
  * Forward (inference) FLOPs of one kernel layer for one sample with `active` nonzero weights, as the RigL
  * paper's counter (Evci et al. 2020, App. H) counts them: a fully connected layer does c_in·d·c_out
  * multiplications and (c_in·d − 1)·c_out + c_out additions (the last term is the bias); a convolution does the
- * same per output position, L = k²·c_in·d.
+ * same per output position, L = k²·c_in·d. An embedding lookup costs no FLOPs.
  */
 export function layerForwardFlops(layer: LayerShape, active: number): number {
+  if (layer.kind === 'embedding') return 0; // a table lookup: no multiply-adds
   const mults = active;
   const adds = active - layer.fanOut + (layer.hasBias ? layer.fanOut : 0);
   return (mults + Math.max(adds, 0)) * layer.outputPositions;

@@ -26,6 +26,7 @@ export interface KernelLayer extends PrunableKernel {
 
 const DENSE_CLASSES = new Set(['Dense']);
 const CONV_CLASSES = new Set(['Conv1D', 'Conv2D', 'Conv3D']);
+const EMBEDDING_CLASSES = new Set(['Embedding']);
 
 interface LayerLike {
   name: string;
@@ -65,13 +66,13 @@ function describe(layer: LayerLike, kind: MaskedLayerKind, kernel: tf.Variable):
     fanOut,
     kernelSize,
     outputPositions,
-    hasBias: layer.getConfig()['useBias'] !== false,
+    hasBias: kind !== 'embedding' && layer.getConfig()['useBias'] !== false,
   };
 }
 
 /**
  * Finds every Dense and convolution kernel of a model, in layer order, and marks which are masked.
- * Biases, normalisation parameters and embeddings are never masked.
+ * Biases and normalisation parameters are never masked; embedding tables only when `include` names their layer.
  * @throws Error naming the unknown layer when `include` or `exclude` name a layer the model lacks.
  */
 export function findKernelLayers(model: LayersModel, options: LayerSelectionOptions = {}): KernelLayer[] {
@@ -89,9 +90,11 @@ export function findKernelLayers(model: LayersModel, options: LayerSelectionOpti
   const found: KernelLayer[] = [];
   for (const layer of layers) {
     const className = layer.getClassName();
-    const kind: MaskedLayerKind | undefined = DENSE_CLASSES.has(className) ? 'dense' : CONV_CLASSES.has(className) ? 'conv' : undefined;
+    const embedding = EMBEDDING_CLASSES.has(className) && include?.has(layer.name) === true;
+    const kind: MaskedLayerKind | undefined = DENSE_CLASSES.has(className) ? 'dense' : CONV_CLASSES.has(className) ? 'conv' : embedding ? 'embedding' : undefined;
     if (!kind) continue;
-    const kernelWeight = layer.trainableWeights.find((w) => w.originalName.endsWith('/kernel') || w.name.endsWith('/kernel'));
+    const suffix = kind === 'embedding' ? '/embeddings' : '/kernel';
+    const kernelWeight = layer.trainableWeights.find((w) => w.originalName.endsWith(suffix) || w.name.endsWith(suffix));
     if (!kernelWeight) continue;
     const variable = kernelWeight.read();
     const masked = (include ? include.has(layer.name) : true) && !exclude.has(layer.name);

@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
 
-/** The kind of layer a masked kernel belongs to. */
-export type MaskedLayerKind = 'dense' | 'conv';
+/** The kind of layer a masked kernel belongs to (embeddings are masked only when named in `layers.include`). */
+export type MaskedLayerKind = 'dense' | 'conv' | 'embedding';
 
 /**
  * Shape facts about one prunable kernel, all that distributions and FLOPs counters need.
- * Dense kernels have shape [nIn, nOut]; convolution kernels [kh, kw, cIn, cOut] (or [k, cIn, cOut] for 1-D).
+ * Dense kernels have shape [nIn, nOut]; convolution kernels [kh, kw, cIn, cOut] (or [k, cIn, cOut] for 1-D);
+ * embedding tables [vocabulary, dimension].
  */
 export interface LayerShape {
   /** The kernel variable's name, e.g. `dense_Dense1/kernel`. Unique within a model. */

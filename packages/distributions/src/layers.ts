@@ -19,7 +19,7 @@ export function checkLayers(layers: readonly LayerShape[], field = 'layers'): vo
     check(!seen.has(layer.name), `${at}.name`, layer.name, 'unique among the layers');
     seen.add(layer.name);
     check(typeof layer.layerName === 'string', `${at}.layerName`, layer.layerName, 'a string');
-    check(layer.kind === 'dense' || layer.kind === 'conv', `${at}.kind`, layer.kind, '"dense" or "conv"');
+    check(layer.kind === 'dense' || layer.kind === 'conv' || layer.kind === 'embedding', `${at}.kind`, layer.kind, '"dense", "conv" or "embedding"');
     check(
       Array.isArray(layer.shape) && layer.shape.length > 0 && layer.shape.every((d) => Number.isInteger(d) && d > 0),
       `${at}.shape`,

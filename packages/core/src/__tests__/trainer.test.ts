@@ -211,3 +211,37 @@ describe('SparseTrainer', () => {
     trainer.dispose();
   });
 });
+
+describe('embeddings', () => {
+  it('masks an embedding table only when layers.include names it, and trains through gather', async () => {
+    const build = () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 4, embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: 2 }) }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+        ],
+      });
+    const strategy = (): SparseStrategy => ({ ...rigl(2), sparsity: 0.5 });
+    const byDefault = new SparseTrainer(build(), { strategy: strategy(), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    expect(() => byDefault.flops()).not.toThrow();
+    const model = build();
+    const names = model.layers.map((l) => l.name);
+    const trainer = new SparseTrainer(model, { strategy: strategy(), optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy', layers: { include: [names[0]!, names[2]!] } });
+    const x = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8], [1, 3, 5, 7], [2, 4, 6, 8]], [4, 4], 'int32');
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4);
+    for (let i = 0; i < 8; i++) await trainer.step(x, y);
+    const summary = trainer.summary();
+    expect(summary.layers.map((l) => l.layerName)).toEqual([names[0], names[2]]);
+    expect(summary.layers[0]!.density).toBeCloseTo(0.5, 2);
+    const table = (await model.layers[0]!.getWeights()[0]!.data()) as Float32Array;
+    trainer.masks()[0]!.forEach((m, j) => {
+      if (m === 0) expect(Math.abs(table[j]!)).toBe(0);
+    });
+    // a lookup costs no FLOPs: only the dense layer counts
+    expect(trainer.flops().denseInferencePerSample).toBe(2 * 32 * 4);
+    tf.dispose([x, y]);
+    trainer.dispose();
+    byDefault.dispose();
+  });
+});

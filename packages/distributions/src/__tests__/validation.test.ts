@@ -35,7 +35,7 @@ describe.each(all)('%s rejects bad arguments to densities()', (_, distribution) 
     expect(() => distribution.densities(bad({ size: 99 }), 0.5)).toThrow(/layers\[1\]\.size must be the product of the shape \(100\), got 99/);
     expect(() => distribution.densities(bad({ shape: [10, 0] }), 0.5)).toThrow(/layers\[1\]\.shape must be a non-empty list of positive integers, got \[10,0\]/);
     expect(() => distribution.densities(bad({ name: 'conv1/kernel' }), 0.5)).toThrow(/layers\[1\]\.name must be unique among the layers, got "conv1\/kernel"/);
-    expect(() => distribution.densities(bad({ kind: 'lstm' as 'dense' }), 0.5)).toThrow(/layers\[1\]\.kind must be "dense" or "conv", got "lstm"/);
+    expect(() => distribution.densities(bad({ kind: 'lstm' as 'dense' }), 0.5)).toThrow(/layers\[1\]\.kind must be "dense", "conv" or "embedding", got "lstm"/);
     expect(() => distribution.densities(bad({ fanIn: 0 }), 0.5)).toThrow(/layers\[1\]\.fanIn must be a positive integer, got 0/);
   });
 });
