@@ -50,33 +50,28 @@ function firstNonFinite(values: Float32Array): number {
   return -1;
 }
 
-/**
- * Computes one mask update without changing anything: per layer, how many weights to drop (drop-fraction
- * schedule, or down to the pruning target), which (lowest drop scores among active), how many to grow
- * (the same number, or as redistributed) and which (highest grow scores among the positions inactive after
- * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code).
- */
-export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
-  const { step, update, kernels, state, gradients, momentum, rng } = inputs;
-  const context = (i: number): ScoreContext => {
-    const k = kernels[i]!;
-    return {
-      layer: k.shape,
-      weight: k.variable,
-      mask: state.maskTensor(i),
-      step,
-      rng,
-      ...(gradients[i] ? { gradient: gradients[i] } : {}),
-      ...(momentum?.[i] ? { momentum: momentum[i] } : {}),
-    };
+/** What a criterion sees for masked layer i at this update. */
+export function scoreContext(inputs: UpdateInputs, i: number): ScoreContext {
+  const { step, kernels, state, gradients, momentum, rng } = inputs;
+  const k = kernels[i]!;
+  return {
+    layer: k.shape,
+    weight: k.variable,
+    mask: state.maskTensor(i),
+    step,
+    rng,
+    ...(gradients[i] ? { gradient: gradients[i] } : {}),
+    ...(momentum?.[i] ? { momentum: momentum[i] } : {}),
   };
+}
 
-  // how many to drop per layer
-  let dropCounts: number[];
+/** Number of weights to drop per layer: down to the pruning target, or the drop fraction of the active ones. */
+export function dropCounts(inputs: UpdateInputs): number[] | { readonly reason: string } {
+  const { step, update, kernels, state } = inputs;
   if (update.targetSparsity) {
     const target = update.targetSparsity.valueAt(step);
     if (!Number.isFinite(target) || target < 0 || target >= 1) {
-      return { ok: false, reason: `target sparsity ${target} at this step is outside [0, 1)` };
+      return { reason: `target sparsity ${target} at this step is outside [0, 1)` };
     }
     const budgets = budgetsFromDensities(
       kernels,
@@ -85,30 +80,61 @@ export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
         target,
       ),
     );
-    dropCounts = kernels.map((_, i) => Math.max(0, state.active(i) - budgets[i]!));
-  } else {
-    const fraction = update.dropFraction ? update.dropFraction.valueAt(step) : 0;
-    if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
-      return { ok: false, reason: `drop fraction ${fraction} at this step is outside [0, 1]` };
-    }
-    dropCounts = kernels.map((_, i) => Math.round(fraction * state.active(i)));
+    return kernels.map((_, i) => Math.max(0, state.active(i) - budgets[i]!));
   }
+  const fraction = update.dropFraction ? update.dropFraction.valueAt(step) : 0;
+  if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
+    return { reason: `drop fraction ${fraction} at this step is outside [0, 1]` };
+  }
+  return kernels.map((_, i) => Math.round(fraction * state.active(i)));
+}
+
+/**
+ * Grow counts per layer from the strategy's redistribution rule, checked: integers within each layer's free
+ * capacity after the drop, summing to the total dropped.
+ */
+export function allocateGrowth(inputs: UpdateInputs, drops: readonly number[], meanMomentum: readonly number[]): number[] {
+  const { update, kernels, state } = inputs;
+  const redistribution = update.redistribution!;
+  const total = drops.reduce((a, b) => a + b, 0);
+  const layers = kernels.map((k, i) => ({ layer: k.shape, active: state.active(i) - drops[i]!, meanMomentum: meanMomentum[i]! }));
+  const counts = redistribution.allocate(layers, total);
+  const sum = counts.reduce((a, b) => a + b, 0);
+  if (counts.length !== kernels.length || sum !== total || counts.some((g, i) => !Number.isInteger(g) || g < 0 || g > kernels[i]!.shape.size - layers[i]!.active)) {
+    throw new Error(`redistribution '${redistribution.kind}' returned ${JSON.stringify(counts)}: counts must be integers within each layer's free capacity summing to ${total}`);
+  }
+  return counts;
+}
+
+/**
+ * Computes one mask update without changing anything: per layer, how many weights to drop (drop-fraction
+ * schedule, or down to the pruning target), which (lowest drop scores among active), how many to grow
+ * (the same number, or as redistributed) and which (highest grow scores among the positions inactive after
+ * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code).
+ */
+export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
+  const { update, kernels, state, momentum, rng } = inputs;
+  const context = (i: number): ScoreContext => scoreContext(inputs, i);
+
+  const counts = dropCounts(inputs);
+  if (!Array.isArray(counts)) return { ok: false, reason: counts.reason };
+  const dropCountsPerLayer = counts;
 
   // drop
   const afterDrop: Uint8Array[] = [];
   for (let i = 0; i < kernels.length; i++) {
-    if (dropCounts[i] === 0) {
+    if (dropCountsPerLayer[i] === 0) {
       afterDrop.push(state.mask(i));
       continue;
     }
     const scores = await readScores(tf.tidy(() => update.drop.score(context(i))));
     const bad = firstNonFinite(scores);
     if (bad >= 0) return { ok: false, reason: `'${update.drop.kind}' drop scores of layer ${kernels[i]!.shape.layerName} are not finite (value ${scores[bad]} at ${bad})` };
-    afterDrop.push(dropPositions(state.mask(i), selectLowestActive(scores, state.mask(i), dropCounts[i]!)));
+    afterDrop.push(dropPositions(state.mask(i), selectLowestActive(scores, state.mask(i), dropCountsPerLayer[i]!)));
   }
 
   // how many to grow per layer
-  let growCounts = update.grow ? [...dropCounts] : kernels.map(() => 0);
+  let growCounts = update.grow ? [...dropCountsPerLayer] : kernels.map(() => 0);
   if (update.grow && update.redistribution) {
     const meanMomentum: number[] = [];
     for (let i = 0; i < kernels.length; i++) {
@@ -121,13 +147,7 @@ export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
       meanMomentum.push(active > 0 ? value / active : 0);
     }
     if (!meanMomentum.every(Number.isFinite)) return { ok: false, reason: 'mean momentum of some layer is not finite' };
-    const total = dropCounts.reduce((a, b) => a + b, 0);
-    const layers = kernels.map((k, i) => ({ layer: k.shape, active: state.active(i) - dropCounts[i]!, meanMomentum: meanMomentum[i]! }));
-    growCounts = update.redistribution.allocate(layers, total);
-    const sum = growCounts.reduce((a, b) => a + b, 0);
-    if (growCounts.length !== kernels.length || sum !== total || growCounts.some((g, i) => !Number.isInteger(g) || g < 0 || g > kernels[i]!.shape.size - layers[i]!.active)) {
-      throw new Error(`redistribution '${update.redistribution.kind}' returned ${JSON.stringify(growCounts)}: counts must be integers within each layer's free capacity summing to ${total}`);
-    }
+    growCounts = allocateGrowth(inputs, dropCountsPerLayer, meanMomentum);
   }
 
   // grow

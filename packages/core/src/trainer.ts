@@ -6,6 +6,7 @@ import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
 import { planUpdate, applyUpdatePlan } from './mask-update.js';
+import { planUpdateOnDevice } from './mask-update-device.js';
 import { resetOptimizerSlots } from './optimizer-slots.js';
 import { Rng } from './rng.js';
 import { isUpdateStep } from './schedules.js';
@@ -31,6 +32,14 @@ export interface SparseTrainerOptions {
   momentumDecay?: number;
   /** Receives warnings (skipped updates, optimizer slots that could not be reset). @default console.warn */
   onWarning?: (message: string) => void;
+  /**
+   * Where mask updates choose the weights to drop and grow: `host` reads the scores and selects on the CPU (ties
+   * by lower index), `device` selects with tfjs ops so that scores stay on the device (ties as the backend's topk;
+   * measured slower than `host` on WASM and on a software WebGPU adapter, see docs/backends.md; measure on your GPU
+   * with `pnpm bench:perf` before choosing it).
+   * @default 'host'
+   */
+  selection?: 'host' | 'device';
 }
 
 /** What one training step reports. */
@@ -106,6 +115,7 @@ export class SparseTrainer {
   private readonly weightDecay: number;
   private readonly momentumDecay: number;
   private readonly warn: (message: string) => void;
+  private readonly selection: 'host' | 'device';
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
   private readonly trainable: tf.Variable[];
@@ -133,6 +143,8 @@ export class SparseTrainer {
     check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
     const momentumDecay = options.momentumDecay ?? 0.9;
     check(Number.isFinite(momentumDecay) && momentumDecay >= 0 && momentumDecay < 1, 'momentumDecay', momentumDecay, 'a number in [0, 1)');
+    const selection = options.selection ?? 'host';
+    check(selection === 'host' || selection === 'device', 'selection', selection, "'host' or 'device'");
     this.model = model;
     this.strategy = strategy;
     this.optimizer = optimizer;
@@ -140,6 +152,7 @@ export class SparseTrainer {
     this.weightDecay = weightDecay;
     this.momentumDecay = momentumDecay;
     this.warn = options.onWarning ?? ((message) => console.warn(`[topiary] ${message}`));
+    this.selection = selection;
     this.rng = Rng.fromSeed(seed);
     this.kernelLayers = findKernelLayers(model, options.layers);
     this.masked = this.kernelLayers.filter((k) => k.masked);
@@ -299,7 +312,6 @@ export class SparseTrainer {
 
   /** FLOPs of inference with the current masks and of the training done so far (RigL App. H). */
   flops(): FlopsReport {
-    const shapes = this.kernelLayers.map((k) => k.shape);
     const dense = this.denseForwardFlops;
     const sparse = this.state ? this.sparseForward() : dense;
     return {
@@ -410,7 +422,7 @@ export class SparseTrainer {
   private async updateMasks(step: number, denseGrads: tf.Tensor[]): Promise<boolean> {
     const state = this.state!;
     const update = this.strategy.update!;
-    const plan = await planUpdate({
+    const plan = await (this.selection === 'device' ? planUpdateOnDevice : planUpdate)({
       step,
       update,
       distribution: this.strategy.distribution,

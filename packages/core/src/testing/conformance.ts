@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
-import { SparseTrainer } from '../trainer.js';
+import { SparseTrainer, type SparseTrainerOptions } from '../trainer.js';
 import type { SparseStrategy } from '../types.js';
 import { syntheticBatches, tinyMlp, toTensors, type HostBatch } from './fixtures.js';
 
@@ -37,6 +37,8 @@ export interface ConformanceOptions {
   readonly strategies: Readonly<Record<string, ConformanceStrategy>>;
   /** Sparsity to train at. @default 0.8 */
   readonly sparsity?: number;
+  /** Further trainer options (e.g. `selection`), applied over the suite's own. @default {} */
+  readonly trainerOptions?: Partial<SparseTrainerOptions>;
 }
 
 const STEPS = 40;
@@ -60,7 +62,7 @@ async function slotValues(trainer: SparseTrainer): Promise<Map<string, Float32Ar
   return out;
 }
 
-function makeTrainer(strategy: SparseStrategy, seed = 3): SparseTrainer {
+function makeTrainer(strategy: SparseStrategy, trainerOptions: Partial<SparseTrainerOptions> = {}, seed = 3): SparseTrainer {
   return new SparseTrainer(tinyMlp({ seed: 1 }), {
     strategy,
     optimizer: tf.train.momentum(0.05, 0.9),
@@ -68,6 +70,7 @@ function makeTrainer(strategy: SparseStrategy, seed = 3): SparseTrainer {
     seed,
     weightDecay: 1e-4,
     onWarning: () => undefined,
+    ...trainerOptions,
   });
 }
 
@@ -99,6 +102,7 @@ function disposeAll(trainer: SparseTrainer): void {
  */
 export function runConformanceSuite(options: ConformanceOptions): void {
   const sparsity = options.sparsity ?? 0.8;
+  const trainerOptions = options.trainerOptions ?? {};
   const context: ConformanceContext = { totalSteps: STEPS, updateEvery: UPDATE_EVERY, sparsity };
   describe(`topiary conformance on ${options.name}`, () => {
     beforeAll(async () => {
@@ -108,7 +112,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     for (const [label, spec] of Object.entries(options.strategies)) {
       describe(label, () => {
         it('keeps budgets, zeroes inactive weights, starts grown weights as configured and resets their optimizer slots', async () => {
-          const trainer = makeTrainer(spec.create(context));
+          const trainer = makeTrainer(spec.create(context), trainerOptions);
           const batches = syntheticBatches({ count: STEPS });
           let previousMasks: Uint8Array[] | undefined;
           let initialActive: number[] | undefined;
@@ -177,9 +181,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
 
         it('is deterministic for a seed and resumes bit-identically from a checkpoint', async () => {
           const batches = syntheticBatches({ count: 24 });
-          const a = makeTrainer(spec.create(context));
-          const b = makeTrainer(spec.create(context));
-          const resumed = makeTrainer(spec.create(context));
+          const a = makeTrainer(spec.create(context), trainerOptions);
+          const b = makeTrainer(spec.create(context), trainerOptions);
+          const resumed = makeTrainer(spec.create(context), trainerOptions);
           try {
             await train(a, batches);
             await train(b, batches, 0, 12);
@@ -202,7 +206,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         });
 
         it('leaks no tensors over 100 steps with updates', async () => {
-          const trainer = makeTrainer(spec.create({ ...context, totalSteps: 120 }));
+          const trainer = makeTrainer(spec.create({ ...context, totalSteps: 120 }), trainerOptions);
           const batches = syntheticBatches({ count: 8 });
           const tensors = batches.map((batch) => toTensors(batch));
           try {
