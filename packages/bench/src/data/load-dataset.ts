@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { sha256Hex } from './checksum.js';
 import { DatasetError } from './dataset-error.js';
-import type { DatasetName } from './dataset-name.js';
+import type { DatasetName, DatasetRequest } from './dataset-name.js';
 import {
   FASHION_MNIST_FILES,
   FASHION_MNIST_HINT,
@@ -14,7 +14,7 @@ import {
   type DataFileSpec,
 } from './fashion-mnist-files.js';
 import { decompressIfGzip, parseIdx } from './idx.js';
-import { findDataFiles, locateFashionMnist, type DataOrigin, type LocateOptions } from './locate-fashion-mnist.js';
+import { DATA_DIR_ENV, findDataFiles, locateFashionMnist, type DataOrigin, type LocatedFiles, type LocateOptions } from './locate-fashion-mnist.js';
 
 /** Images and labels of one split, kept as bytes; pixels are scaled when batches are built. */
 export interface ImageSet {
@@ -66,8 +66,8 @@ export interface LoadedDataset {
 
 /** Options for {@link loadDataset}; the locate options apply to the full data set only. */
 export interface LoadDatasetOptions extends Omit<LocateOptions, 'files'> {
-  /** The data set to load. */
-  readonly dataset: DatasetName;
+  /** The data set to load (`fashion-mnist-or-subset`: the full set when found locally, else the subset). */
+  readonly dataset: DatasetRequest;
   /** Directory of the shipped subset. @default the package's data/fashion-mnist-subset */
   readonly subsetDir?: string;
 }
@@ -95,6 +95,19 @@ export function bundledSubsetDir(): string {
  * data.train.count; // 5000
  */
 export async function loadDataset(options: LoadDatasetOptions): Promise<LoadedDataset> {
+  if (options.dataset === 'fashion-mnist-or-subset') {
+    // an explicit location is a request for the full set: its absence is an error, not a reason to fall back
+    const explicit = options.dir !== undefined || Boolean((options.env ?? process.env)[DATA_DIR_ENV]);
+    if (explicit) return loadDataset({ ...options, dataset: 'fashion-mnist' });
+    let located: LocatedFiles;
+    try {
+      located = await locateFashionMnist({ ...options, download: false });
+    } catch (error) {
+      if (!(error instanceof DatasetError)) throw error;
+      return loadDataset({ ...options, dataset: 'fashion-mnist-subset' });
+    }
+    return readFullFashionMnist(located);
+  }
   if (options.dataset === 'fashion-mnist-subset') {
     const dir = options.subsetDir ?? bundledSubsetDir();
     const hint = 'The subset ships with @topiary/bench; reinstall the package or rebuild it with scripts/make-subset.ts.';
@@ -107,7 +120,10 @@ export async function loadDataset(options: LoadDatasetOptions): Promise<LoadedDa
       return manifest.files[basename(path)] === sha;
     });
   }
-  const located = await locateFashionMnist(options);
+  return readFullFashionMnist(await locateFashionMnist(options));
+}
+
+function readFullFashionMnist(located: LocatedFiles): Promise<LoadedDataset> {
   return readDataset('fashion-mnist', located.origin, located.dir, located.paths, FASHION_MNIST_FILES, FASHION_MNIST_HINT, (role, _path, sha) => {
     const official = FASHION_MNIST_FILES.find((f) => f.role === role);
     return official !== undefined && (official.gzSha256 === sha || official.rawSha256 === sha);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { strategyConfigSchema } from '@topiary/algorithms';
-import { DATASET_NAMES } from '../data/dataset-name.js';
+import { DATASET_REQUESTS } from '../data/dataset-name.js';
 import { modelConfigSchema } from '../models/model-config.js';
 
 /** Data sets the bench can load. */
-export const datasetNameSchema = z.enum(DATASET_NAMES);
+export const datasetNameSchema = z.enum(DATASET_REQUESTS);
 
 /** Which data a run trains and tests on, and how it is prepared. */
 export const dataConfigSchema = z

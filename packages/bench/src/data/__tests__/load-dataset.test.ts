@@ -104,3 +104,30 @@ describe('damaged data files', () => {
     );
   });
 });
+
+describe('fashion-mnist-or-subset', () => {
+  it('falls back to the shipped subset when the full set is not on this machine, and says so', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'topiary-none-'));
+    try {
+      const data = await loadDataset({ dataset: 'fashion-mnist-or-subset', env: {}, systemDir: empty, cacheDir: empty });
+      expect(data.info).toMatchObject({ name: 'fashion-mnist-subset', origin: 'bundled' });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!existsSync(SYSTEM_FASHION_MNIST_DIR))('takes the full set when it is installed', async () => {
+    const data = await loadDataset({ dataset: 'fashion-mnist-or-subset', env: {} });
+    expect(data.info).toMatchObject({ name: 'fashion-mnist', origin: 'system' });
+  });
+
+  it('treats an explicit location as a request for the full set: missing files are an error, not a fallback', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'topiary-none-'));
+    try {
+      await expect(loadDataset({ dataset: 'fashion-mnist-or-subset', env: { TOPIARY_DATA_DIR: empty } })).rejects.toThrow(/TOPIARY_DATA_DIR/);
+      await expect(loadDataset({ dataset: 'fashion-mnist-or-subset', env: {}, dir: empty })).rejects.toThrow(/lacks/);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
