@@ -1,43 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { cosineSchedule, updateSchedule } from '@topiary/core';
-import type { Distribution, DropCriterion, GrowCriterion, SparseStrategy } from '@topiary/core';
-import { type ConformanceContext, runConformanceSuite } from '@topiary/core/testing';
+import { referenceStrategies, runConformanceSuite } from '@topiary/core/testing';
 import { cpu } from '../index.js';
 
-// Minimal criteria on core's types alone (a backend package does not depend on the criterion packages).
 // Core runs every reference strategy on cpu already; here one dynamic and one static strategy suffice.
-/** Uniform: every masked layer at the overall sparsity. */
-const uniform: Distribution = { kind: 'uniform', densities: (layers, sparsity) => layers.map(() => 1 - sparsity) };
-/** Magnitude drop, score |w| (Han et al. 2015). */
-const magnitude: DropCriterion = { kind: 'magnitude', score: ({ weight }) => tf.abs(weight) };
-/** Gradient growth, score |∂L/∂w| of the dense gradient (RigL, Evci et al. 2020). */
-const gradientGrowth: GrowCriterion = { kind: 'gradient', needs: { gradient: true }, score: ({ gradient }) => tf.abs(gradient!) };
-
-function dynamic(name: string, grow: GrowCriterion) {
-  return ({ sparsity, totalSteps, updateEvery }: ConformanceContext): SparseStrategy => ({
-    name,
-    sparsity,
-    distribution: uniform,
-    init: { kind: 'random' },
-    update: {
-      schedule: updateSchedule({ begin: 0, end: Math.floor(totalSteps * 0.75), every: updateEvery }),
-      drop: magnitude,
-      grow,
-      dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(totalSteps * 0.75) }),
-    },
-  });
-}
-
 runConformanceSuite({
   name: 'cpu',
   setup: async () => {
     await cpu().setup();
   },
   strategies: {
-    'gradient growth (RigL-like)': { masks: 'change', create: dynamic('rigl-cpu', gradientGrowth) },
-    static: {
-      masks: 'fixed',
-      create: ({ sparsity }) => ({ name: 'static-cpu', sparsity, distribution: uniform, init: { kind: 'random' } }),
-    },
+    'gradient growth (RigL-like)': referenceStrategies['gradient growth (RigL-like)']!,
+    static: referenceStrategies.static!,
   },
 });

@@ -32,31 +32,26 @@ function kernelInitializer(rng: Rng): ReturnType<typeof tfl.initializers.glorotU
   return tfl.initializers.glorotUniform({ seed: rng.seed() });
 }
 
+/** A Dense layer with a seeded Glorot-uniform kernel and a zero bias. */
+function seededDense(name: string, units: number, activation: MlpActivation | 'softmax', rng: Rng, inputShape?: number[]): tfl.layers.Layer {
+  return tfl.layers.dense({
+    name,
+    units,
+    activation,
+    kernelInitializer: kernelInitializer(rng),
+    biasInitializer: 'zeros',
+    ...(inputShape ? { inputShape } : {}),
+  });
+}
+
 function buildMlp(name: string, hidden: readonly number[], activation: MlpActivation, rng: Rng): tfl.LayersModel {
   if (hidden.length === 0) throw new RangeError('model.hidden must list at least one layer width, got []');
   hidden.forEach((width, i) => checkPositiveInteger(width, `model.hidden[${i}]`));
   const model = tfl.sequential({ name });
   hidden.forEach((units, i) => {
-    model.add(
-      tfl.layers.dense({
-        name: `fc${i + 1}`,
-        units,
-        activation,
-        kernelInitializer: kernelInitializer(rng),
-        biasInitializer: 'zeros',
-        ...(i === 0 ? { inputShape: [IMAGE_PIXELS] } : {}),
-      }),
-    );
+    model.add(seededDense(`fc${i + 1}`, units, activation, rng, i === 0 ? [IMAGE_PIXELS] : undefined));
   });
-  model.add(
-    tfl.layers.dense({
-      name: 'output',
-      units: NUM_CLASSES,
-      activation: 'softmax',
-      kernelInitializer: kernelInitializer(rng),
-      biasInitializer: 'zeros',
-    }),
-  );
+  model.add(seededDense('output', NUM_CLASSES, 'softmax', rng));
   return model;
 }
 
@@ -88,24 +83,8 @@ function buildLenet5(config: Lenet5Config, rng: Rng): tfl.LayersModel {
     ['fc1', 120],
     ['fc2', 84],
   ] as const) {
-    model.add(
-      tfl.layers.dense({
-        name,
-        units,
-        activation: config.activation,
-        kernelInitializer: kernelInitializer(rng),
-        biasInitializer: 'zeros',
-      }),
-    );
+    model.add(seededDense(name, units, config.activation, rng));
   }
-  model.add(
-    tfl.layers.dense({
-      name: 'output',
-      units: NUM_CLASSES,
-      activation: 'softmax',
-      kernelInitializer: kernelInitializer(rng),
-      biasInitializer: 'zeros',
-    }),
-  );
+  model.add(seededDense('output', NUM_CLASSES, 'softmax', rng));
   return model;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { runConformanceSuite } from '../testing/index.js';
-import { referenceStrategies } from './reference-strategies.js';
+import { referenceStrategies } from '../testing/reference-strategies.js';
 
 runConformanceSuite({
   name: 'cpu',

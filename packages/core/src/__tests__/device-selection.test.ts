@@ -12,7 +12,7 @@ import { runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '../te
 import { SparseTrainer } from '../trainer.js';
 import type { ConformanceContext } from '../testing/index.js';
 import type { DropCriterion, GrowCriterion, MaskUpdatePolicy, SparseStrategy } from '../types.js';
-import { gradientGrow, magnitude, referenceStrategies, uniformTest } from './reference-strategies.js';
+import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

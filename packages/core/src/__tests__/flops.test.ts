@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { forwardFlops, layerForwardFlops, trainingStepFlops } from '../flops.js';
+import { layerOf } from '../testing/score-context.js';
 import type { LayerShape } from '../types.js';
 
-const dense = (nIn: number, nOut: number): LayerShape => ({
-  name: `d${nIn}x${nOut}/kernel`,
-  layerName: `d${nIn}x${nOut}`,
-  kind: 'dense',
-  shape: [nIn, nOut],
-  size: nIn * nOut,
-  fanIn: nIn,
-  fanOut: nOut,
-  kernelSize: [],
-  outputPositions: 1,
-  hasBias: true,
-});
+const dense = (nIn: number, nOut: number): LayerShape => layerOf([nIn, nOut]);
 
 describe('FLOPs (RigL App. H)', () => {
   it('counts a fully connected layer as c_in·d·c_out mults plus (c_in·d − 1)·c_out + c_out adds', () => {

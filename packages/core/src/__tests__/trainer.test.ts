@@ -8,7 +8,7 @@ import { constantSchedule, updateSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { SparseTrainer } from '../trainer.js';
 import type { DropCriterion, SparseStrategy } from '../types.js';
-import { gradientGrow, magnitude, referenceStrategies, uniformTest } from './reference-strategies.js';
+import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

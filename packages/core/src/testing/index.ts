@@ -3,3 +3,4 @@ export type { ConformanceContext, ConformanceOptions, ConformanceStrategy } from
 export { syntheticBatches, tinyMlp, toTensors } from './fixtures.js';
 export type { HostBatch } from './fixtures.js';
 export { contextOf, disposeContext, layerOf, valuesOf } from './score-context.js';
+export { gradientGrow, magnitude, momentumGrow, proportional, randomGrow, referenceStrategies, saliency, uniformTest } from './reference-strategies.js';

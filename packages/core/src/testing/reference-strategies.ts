@@ -1,14 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConformanceContext, ConformanceStrategy } from '../testing/index.js';
+import type { ConformanceContext, ConformanceStrategy } from './conformance.js';
 import { constantSchedule, cosineSchedule, polynomialSparsitySchedule, updateSchedule } from '../schedules.js';
 import type { Distribution, DropCriterion, GrowCriterion, Redistribution } from '../types.js';
 
-// Minimal criteria written against core's types alone, so that core's tests do not depend on the criterion packages.
+// Minimal criteria written against core's types alone, so that core and the backend packages can run the
+// conformance suite without depending on the criterion packages.
+
+/** Uniform: every masked layer at the overall sparsity. */
 export const uniformTest: Distribution = { kind: 'uniform', densities: (layers, s) => layers.map(() => 1 - s) };
+/** Magnitude drop, score |w|. */
 export const magnitude: DropCriterion = { kind: 'magnitude', score: ({ weight }) => tf.abs(weight) };
+/** Saliency |w·g| (SNIP, Lee et al. 2019). */
 export const saliency: DropCriterion = { kind: 'saliency', needs: { gradient: true }, score: ({ weight, gradient }) => tf.abs(tf.mul(weight, gradient!)) };
+/** Gradient growth, score |∂L/∂w| of the dense gradient (RigL, Evci et al. 2020). */
 export const gradientGrow: GrowCriterion = { kind: 'gradient', needs: { gradient: true }, score: ({ gradient }) => tf.abs(gradient!) };
+/** Momentum growth, score |m| of the dense-gradient momentum (SNFS, Dettmers & Zettlemoyer 2019). */
 export const momentumGrow: GrowCriterion = { kind: 'momentum', needs: { momentum: true }, score: ({ momentum }) => tf.abs(momentum!) };
+/** Random growth from the engine's generator (SET, Mocanu et al. 2018). */
 export const randomGrow: GrowCriterion = {
   kind: 'random',
   score: ({ layer, rng }) => tf.tensor(rng.uniformArray(layer.size), [...layer.shape]),
@@ -34,6 +42,7 @@ export const proportional: Redistribution = {
 
 const every = (c: ConformanceContext) => updateSchedule({ begin: 0, end: Math.floor(c.totalSteps * 0.75), every: c.updateEvery });
 
+/** One strategy of each kind (RigL-, SET-, SNFS-like, static, SNIP-like, pruning) built from the criteria above. */
 export const referenceStrategies: Record<string, ConformanceStrategy> = {
   'gradient growth (RigL-like)': {
     masks: 'change',
