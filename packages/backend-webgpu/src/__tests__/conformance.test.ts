@@ -1,3 +1,5 @@
+// tfjs-core's entry must load before its gradient registrations (its Node entry registers none), or training finds no gradients.
+import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { referenceStrategies, runConformanceSuite } from '@topiary/core/testing';
 import { afterAll, describe, vi } from 'vitest';
