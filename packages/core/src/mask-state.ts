@@ -21,8 +21,11 @@ export interface MaskState {
   maskTensor(i: number): tf.Tensor;
   /** Host record of which weights of layer i were ever active. */
   everActive(i: number): Uint8Array;
-  /** Replaces layer i's mask on host and device and records newly active weights. */
-  setMask(i: number, mask: Uint8Array): void;
+  /**
+   * Replaces layer i's mask on host and device and records newly active weights. `onDevice`, when given, is
+   * the same mask already on the device (any shape of the right size); it is copied instead of uploading.
+   */
+  setMask(i: number, mask: Uint8Array, onDevice?: tf.Tensor): void;
   /** Weights that were ever active, over all masked layers. */
   everActiveCount(): number;
   /** Multiplies every kernel by its mask (inactive weights become exactly 0). */
@@ -59,7 +62,7 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
     active: (i) => counts[i]!,
     maskTensor: (i) => device[i]!,
     everActive: (i) => ever[i]!,
-    setMask(i, mask) {
+    setMask(i, mask, onDevice) {
       version++;
       host[i] = mask;
       counts[i] = countActive(mask);
@@ -70,7 +73,8 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
           everCount++;
         }
       }
-      const next = tf.tensor(toFloat(mask), [...kernels[i]!.shape.shape], 'float32');
+      const shape = [...kernels[i]!.shape.shape];
+      const next = onDevice ? tf.reshape(onDevice, shape) : tf.tensor(toFloat(mask), shape, 'float32');
       device[i]!.assign(next);
       next.dispose();
       sparse = counts.some((c, k) => c < kernels[k]!.shape.size);

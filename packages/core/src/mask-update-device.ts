@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { maskSelect } from './mask-select-kernel.js';
 import { allocateGrowth, dropCounts, scoreContext, type LayerChange, type UpdateInputs, type UpdatePlan } from './mask-update.js';
 import type { ScoreContext } from './types.js';
 
@@ -19,25 +20,6 @@ function flatScores(scores: tf.Tensor, size: number, what: string): tf.Tensor {
   return flat.dtype === 'float32' ? flat : tf.cast(flat, 'float32');
 }
 
-/** Float32 0/1 vector with ones at `indices` (distinct flat positions) and zeros elsewhere. */
-function indicator(indices: tf.Tensor, size: number): tf.Tensor {
-  return tf.scatterND(tf.expandDims(indices, 1), tf.ones([indices.size], 'float32'), [size]);
-}
-
-/** `mask` (flat float32 0/1) with the k active positions of lowest score cleared. */
-function dropLowestActive(scores: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
-  const candidates = tf.where(tf.greater(mask, 0), scores, tf.scalar(Number.POSITIVE_INFINITY));
-  const { indices } = tf.topk(tf.neg(candidates), k, false);
-  return tf.mul(mask, tf.sub(1, indicator(indices, mask.size)));
-}
-
-/** `mask` (flat float32 0/1) with the k inactive positions of highest score set. */
-function growHighestInactive(scores: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
-  const candidates = tf.where(tf.greater(mask, 0), tf.scalar(Number.NEGATIVE_INFINITY), scores);
-  const { indices } = tf.topk(candidates, k, false);
-  return tf.add(mask, indicator(indices, mask.size));
-}
-
 /** Scalar +Inf when every score is finite, else `position` (so the minimum over all checks names the first failure). */
 function finiteFlag(scores: tf.Tensor, position: number): tf.Tensor {
   return tf.where(tf.all(tf.isFinite(scores)), tf.scalar(Number.POSITIVE_INFINITY), tf.scalar(position));
@@ -46,15 +28,17 @@ function finiteFlag(scores: tf.Tensor, position: number): tf.Tensor {
 /**
  * Computes one mask update like the host path's `planUpdate` (same drop counts, redistribution, "a dropped
  * weight may be regrown and then keeps its value", non-finite scores → `{ ok: false }`), but selects on the
- * device with tfjs ops (`where` + `topk` + `scatterND`), so that no score leaves the device. Per update it
- * reads one scalar (are all scores finite, and if not which were first), one vector of per-layer momentum sums
- * when a redistribution needs them, and, once per changed layer, the new mask: that copy keeps the mask
- * state's host mirror (counts, checkpoints) and is bookkeeping, not selection.
+ * device through `maskSelect`, so that no score leaves the device: the active backend's mask-select kernel
+ * (WGSL radix select on WebGPU, the host quickselect on CPU and WASM), or tfjs `topk` where none is
+ * registered. Per update it reads one scalar (are all scores finite, and if not which were first), one vector
+ * of per-layer momentum sums when a redistribution needs them, and, once per changed layer, the new mask:
+ * that copy keeps the mask state's host mirror (counts, checkpoints, exploration) and is bookkeeping, not
+ * selection. The new device masks travel in the plan (`deviceMask`), so applying it uploads nothing.
  *
- * Ties follow the backend's `topk`: the result is deterministic for a backend but may break exact ties
- * differently from the host path (which selects the lower flat index). Every score criterion is called even
- * when an earlier one returns non-finite scores (the host path stops at the first), so after a skipped update
- * random criteria may leave the generator in a different state than the host path would.
+ * With a registered kernel, ties go to the lower flat index as on the host path, so both paths select the
+ * same positions; with the `topk` fallback ties follow the backend's `topk`. Every score criterion is called
+ * even when an earlier one returns non-finite scores (the host path stops at the first), so after a skipped
+ * update random criteria may leave the generator in a different state than the host path would.
  */
 export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePlan> {
   const { update, kernels, state, momentum, rng } = inputs;
@@ -68,7 +52,9 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
   // Flat float32 masks per layer after each stage; undefined while a layer is unchanged.
   const afterDrop: (tf.Tensor | undefined)[] = kernels.map(() => undefined);
   const afterGrow: (tf.Tensor | undefined)[] = kernels.map(() => undefined);
-  const held = (): tf.Tensor[] => [...checks.map((c) => c.flag), ...afterDrop, ...afterGrow].filter((t) => t !== undefined);
+  // Device masks handed over to the plan; everything else made here is released before returning.
+  const handedOver = new Set<tf.Tensor>();
+  const held = (): tf.Tensor[] => [...checks.map((c) => c.flag), ...afterDrop, ...afterGrow].filter((t): t is tf.Tensor => t !== undefined && !handedOver.has(t));
   const flatMask = (i: number): tf.Tensor => tf.reshape(state.maskTensor(i), [kernels[i]!.shape.size]);
 
   try {
@@ -78,7 +64,7 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
       const description = `'${update.drop.kind}' drop scores of layer ${kernels[i]!.shape.layerName}`;
       const { mask, flag } = tf.tidy(() => {
         const scores = flatScores(update.drop.score(context(i)), kernels[i]!.shape.size, description);
-        return { mask: dropLowestActive(scores, flatMask(i), drops[i]!), flag: finiteFlag(scores, checks.length) };
+        return { mask: maskSelect(scores, flatMask(i), drops[i]!, 'drop'), flag: finiteFlag(scores, checks.length) };
       });
       afterDrop[i] = mask;
       checks.push({ description, flag });
@@ -107,7 +93,7 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
         const dropped = afterDrop[i];
         const { mask, flag } = tf.tidy(() => {
           const scores = flatScores(grow.score(context(i)), kernels[i]!.shape.size, description);
-          return { mask: growHighestInactive(scores, dropped ?? flatMask(i), growCounts[i]!), flag: finiteFlag(scores, checks.length) };
+          return { mask: maskSelect(scores, dropped ?? flatMask(i), growCounts[i]!, 'grow'), flag: finiteFlag(scores, checks.length) };
         });
         afterGrow[i] = mask;
         checks.push({ description, flag });
@@ -142,7 +128,8 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
       }
       const newConnections = new Int32Array(fresh);
       for (let j = 0, n = 0; j < mask.length; j++) if (mask[j] === 1 && before[j] === 0) newConnections[n++] = j;
-      layers.push({ mask, newConnections });
+      layers.push({ mask, newConnections, deviceMask: next });
+      handedOver.add(next);
     }
     return { ok: true, layers, changedAny, growInit: update.growInit, rng };
   } finally {

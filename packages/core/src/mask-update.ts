@@ -32,6 +32,8 @@ export interface LayerChange {
   readonly mask: Uint8Array;
   /** Positions grown that were inactive before the update (they start from the grow initialiser). */
   readonly newConnections: Int32Array;
+  /** The new mask already on the device (flat float32 0/1), when it was selected there; owned by the plan. */
+  readonly deviceMask?: tf.Tensor;
 }
 
 /** A computed update, or the reason it must be skipped. */
@@ -172,6 +174,11 @@ export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
   return { ok: true, layers, changedAny, growInit: update.growInit, rng };
 }
 
+/** Releases the device masks a plan holds (after it was applied, or when it is dropped). */
+export function releaseUpdatePlan(plan: UpdatePlan): void {
+  if (plan.ok) for (const layer of plan.layers) layer.deviceMask?.dispose();
+}
+
 /**
  * Applies a planned update: new connections take their initial values, masks change on host and device,
  * weights are re-masked. Returns, per layer, a float32 0/1 tensor of the positions whose state changed
@@ -193,7 +200,7 @@ export function applyUpdatePlan(plan: Extract<UpdatePlan, { ok: true }>, state: 
         kernel.variable.assign(tf.add(tf.mul(kernel.variable, tf.sub(1, isNew)), tf.mul(values, isNew)));
       });
     }
-    state.setMask(i, change.mask);
+    state.setMask(i, change.mask, change.deviceMask);
     changed.push(tf.tensor(diff, [...kernel.shape.shape]));
   });
   state.applyToWeights();

@@ -5,7 +5,7 @@ import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type Pr
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
-import { planUpdate, applyUpdatePlan } from './mask-update.js';
+import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { planUpdateOnDevice } from './mask-update-device.js';
 import { resetOptimizerSlots } from './optimizer-slots.js';
 import { Rng } from './rng.js';
@@ -33,13 +33,14 @@ export interface SparseTrainerOptions {
   /** Receives warnings (skipped updates, optimizer slots that could not be reset). @default console.warn */
   onWarning?: (message: string) => void;
   /**
-   * Where mask updates choose the weights to drop and grow: `host` reads the scores and selects on the CPU (ties
-   * by lower index), `device` selects with tfjs ops so that scores stay on the device (ties as the backend's topk;
-   * measured slower than `host` on WASM and on a software WebGPU adapter, see docs/backends.md; measure on your GPU
-   * with `pnpm bench:perf` before choosing it).
-   * @default 'host'
+   * Where mask updates choose the weights to drop and grow. `host` reads the scores and selects on the CPU
+   * (quickselect). `device` keeps scores on the device and selects through the backend's mask-select kernel
+   * (`maskSelect`: a WGSL radix select on WebGPU, the same quickselect on CPU and WASM, tfjs `topk` on other
+   * backends); both break ties by the lower index where a kernel is registered, so they select the same
+   * weights. `auto` is `device` on the `webgpu` backend and `host` elsewhere. Timings: docs/backends.md.
+   * @default 'auto'
    */
-  selection?: 'host' | 'device';
+  selection?: 'auto' | 'host' | 'device';
 }
 
 /** What one training step reports. */
@@ -115,7 +116,7 @@ export class SparseTrainer {
   private readonly weightDecay: number;
   private readonly momentumDecay: number;
   private readonly warn: (message: string) => void;
-  private readonly selection: 'host' | 'device';
+  private readonly selection: 'auto' | 'host' | 'device';
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
   private readonly trainable: tf.Variable[];
@@ -143,8 +144,8 @@ export class SparseTrainer {
     check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
     const momentumDecay = options.momentumDecay ?? 0.9;
     check(Number.isFinite(momentumDecay) && momentumDecay >= 0 && momentumDecay < 1, 'momentumDecay', momentumDecay, 'a number in [0, 1)');
-    const selection = options.selection ?? 'host';
-    check(selection === 'host' || selection === 'device', 'selection', selection, "'host' or 'device'");
+    const selection = options.selection ?? 'auto';
+    check(selection === 'auto' || selection === 'host' || selection === 'device', 'selection', selection, "'auto', 'host' or 'device'");
     this.model = model;
     this.strategy = strategy;
     this.optimizer = optimizer;
@@ -422,7 +423,7 @@ export class SparseTrainer {
   private async updateMasks(step: number, denseGrads: tf.Tensor[]): Promise<boolean> {
     const state = this.state!;
     const update = this.strategy.update!;
-    const plan = await (this.selection === 'device' ? planUpdateOnDevice : planUpdate)({
+    const plan = await (this.selectsOnDevice() ? planUpdateOnDevice : planUpdate)({
       step,
       update,
       distribution: this.strategy.distribution,
@@ -436,11 +437,21 @@ export class SparseTrainer {
       this.warnOnce('non-finite', `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once)`);
       return false;
     }
-    const changed = applyUpdatePlan(plan, state, this.masked);
+    let changed: tf.Tensor[];
+    try {
+      changed = applyUpdatePlan(plan, state, this.masked);
+    } finally {
+      releaseUpdatePlan(plan);
+    }
     const reset = await resetOptimizerSlots(this.optimizer, this.masked, changed);
     tf.dispose(changed);
     if (!reset.ok) this.warnOnce('slots', reset.reason);
     return plan.changedAny;
+  }
+
+  /** Whether this update selects on the device: as asked, or for `auto` on the `webgpu` backend. */
+  private selectsOnDevice(): boolean {
+    return this.selection === 'device' || (this.selection === 'auto' && tf.getBackend() === 'webgpu');
   }
 
   private denseGradients(x: tf.Tensor, y: tf.Tensor): tf.NamedTensorMap {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findPrunableKernels } from '../layers.js';
 import { initialMasks } from '../mask-init.js';
 import { createMaskState } from '../mask-state.js';
-import { applyUpdatePlan, planUpdate, type UpdateInputs, type UpdatePlan } from '../mask-update.js';
+import { applyUpdatePlan, planUpdate, releaseUpdatePlan, type UpdateInputs, type UpdatePlan } from '../mask-update.js';
 import { planUpdateOnDevice } from '../mask-update-device.js';
 import { Rng } from '../rng.js';
 import { constantSchedule, isUpdateStep, updateSchedule } from '../schedules.js';
@@ -81,6 +81,7 @@ describe('planUpdateOnDevice', () => {
           const device = await planUpdateOnDevice(inputs(Rng.fromState(rng.getState())));
           tf.dispose(gradients);
           expect(device.ok).toBe(true);
+          releaseUpdatePlan(device);
           expect(comparable(device), `update at step ${step}`).toEqual(comparable(host));
           if (!host.ok) continue;
           updates++;
@@ -107,6 +108,7 @@ describe('planUpdateOnDevice', () => {
       const before = setup.kernels.map((_, i) => setup.state.active(i));
       const plan = await planUpdateOnDevice({ step: 0, update: strategy.update!, distribution: strategy.distribution, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
       tf.dispose(gradients);
+      releaseUpdatePlan(plan);
       expect(plan.ok).toBe(true);
       if (!plan.ok) return;
       const after = plan.layers.map((l) => l.mask.reduce((s, v) => s + v, 0));
@@ -179,6 +181,7 @@ describe('planUpdateOnDevice', () => {
         const plan = await planUpdateOnDevice({ step, update: strategy.update!, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
         expect(plan.ok).toBe(true);
         if (plan.ok) tf.dispose(applyUpdatePlan(plan, setup.state, setup.kernels));
+        releaseUpdatePlan(plan);
       }
       expect(tf.memory().numTensors).toBe(tensors);
       tf.dispose(gradients);
@@ -199,7 +202,7 @@ describe('SparseTrainer selection option', () => {
 
   it('refuses an unknown selection, naming the field, the value and the allowed ones', () => {
     const model = tinyMlp();
-    expect(() => new SparseTrainer(model, { strategy: rigl, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', selection: 'gpu' as never })).toThrow(/selection must be 'host' or 'device', got "gpu"/);
+    expect(() => new SparseTrainer(model, { strategy: rigl, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', selection: 'gpu' as never })).toThrow(/selection must be 'auto', 'host' or 'device', got "gpu"/);
     model.dispose();
   });
 
