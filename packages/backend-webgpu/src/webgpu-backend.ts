@@ -4,6 +4,7 @@ import { findWebGpuAdapter } from './find-adapter.js';
 import { installWebGpuGlobals, loadDawn, releaseDawn } from './node-dawn.js';
 import { resolveWebGpuOptions } from './options.js';
 import type { ResolvedWebGpuOptions, WebGpuOptions } from './options.js';
+import { registerWebGpuMaskSelect } from './mask-select/mask-select-kernel.js';
 import { startTfWebGpuBackend, stopTfWebGpuBackend } from './tfjs-webgpu-backend.js';
 
 /**
@@ -28,6 +29,7 @@ async function setUpWebGpu(options: ResolvedWebGpuOptions): Promise<BackendInfo>
   const { adapter, gpu, source, attempts } = await findWebGpuAdapter(options);
   if (source === 'dawn') installWebGpuGlobals(await loadDawn(), gpu);
   const reused = await startTfWebGpuBackend(adapter, attempts);
+  registerWebGpuMaskSelect();
   const details = [
     `adapter ${describeAdapter(adapter)}`,
     isFallbackAdapter(adapter) ? 'fallback (software) adapter: correct but slow' : 'hardware adapter',

@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
     );
   }
 
-  it('trains on WebGPU and on WASM in the page, with the same losses', async () => {
+  it('trains on WebGPU and on WASM in the page, with the same losses, and selects masks as the host does', async () => {
     const onGpu = await runInPage('webgpu');
     expect(onGpu.backend).toBe('webgpu');
     expect(onGpu.details).toContain('navigator.gpu of the host');
@@ -123,6 +123,7 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
     expect(onWasm.backend).toBe('wasm');
     for (const run of [onGpu, onWasm]) {
       expect(run.losses).toHaveLength(TRAIN_STEPS);
+      expect(run.maskSelectMismatches, `${run.backend}: mask selection against the host quickselect`).toBe(0);
       expect(run.losses[TRAIN_STEPS - 1]!).toBeLessThan(0.5 * run.losses[0]!);
     }
     onGpu.losses.forEach((loss, step) => {

@@ -8,6 +8,8 @@ export interface PageRun {
   readonly details: string;
   /** The loss of every training step. */
   readonly losses: number[];
+  /** Positions where `maskSelect` (drop, then grow) on tied scores differed from the host quickselect. */
+  readonly maskSelectMismatches: number;
 }
 
 /** The URL prefix under which the test server serves tfjs's .wasm binaries. */
