@@ -1,12 +1,13 @@
 import { getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
-import type { BackendDescriptor, BackendInfo } from '@topiary/core';
+import { registerHostMaskSelect, type BackendDescriptor, type BackendInfo } from '@topiary/core';
 
 /** The npm package that implements the pure-JavaScript backend. */
 const CPU_PACKAGE = '@tensorflow/tfjs-backend-cpu';
 
 /**
  * The pure-JavaScript CPU backend: slow but available everywhere, the fallback when neither WebGPU nor
- * WebAssembly can start.
+ * WebAssembly can start. `setup()` also registers the host quickselect as the backend's mask-select kernel
+ * (`maskSelect` of `@topiary/core`), so device selection there selects exactly what host selection does.
  *
  * @example
  * ```ts
@@ -38,6 +39,7 @@ async function setUpCpu(): Promise<BackendInfo> {
     );
   }
   await ready();
+  registerHostMaskSelect('cpu');
   return { name: 'cpu', details: `pure JavaScript (${CPU_PACKAGE} ${version}), no SIMD, single thread` };
 }
 

@@ -1,5 +1,5 @@
 import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
-import type { BackendDescriptor, BackendInfo } from '@topiary/core';
+import { registerHostMaskSelect, type BackendDescriptor, type BackendInfo } from '@topiary/core';
 import {
   binaryLocation,
   chooseWasmBinary,
@@ -19,7 +19,8 @@ let startedFrom: string | undefined;
  * The WebAssembly backend (SIMD where available), loading its `.wasm` binary from the installed package, so it
  * works offline in Node and, given `wasmPaths`, in browsers. `setup()` also registers the training kernels
  * tfjs-backend-wasm lacks (listed in `wasmTrainingKernelNames`), so convolutional models and `tf.gather`
- * (embeddings) train on it. Options are validated here, before anything starts.
+ * (embeddings) train on it, and the host quickselect as its mask-select kernel (`maskSelect` of
+ * `@topiary/core`). Options are validated here, before anything starts.
  *
  * @example
  * ```ts
@@ -57,6 +58,7 @@ async function setUpWasm(options: ResolvedWasmBackendOptions): Promise<BackendIn
     );
   }
   await ready();
+  registerHostMaskSelect('wasm');
   const simd = (await env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = wasmPackage.getThreadsCount();
   const kernels = registeredTrainingKernels.length > 0 ? registeredTrainingKernels.join(', ') : 'none needed';
