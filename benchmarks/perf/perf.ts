@@ -1,5 +1,6 @@
 // Performance report (`pnpm bench:perf`): step-time ratio of RigL over dense, mask-update time against layer
-// size, training throughput per backend, and the PyTorch peer when python3-torch is installed. Every ratio is
+// size, training throughput and mask-selection time per backend, and the PyTorch peer when python3-torch is
+// installed. Every ratio is
 // measured within one run, in interleaved blocks, because the machines are shared and noisy.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense, rigl, staticSparse } from '@topiary/algorithms';
 import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
-import { SparseTrainer, type SparseStrategy } from '@topiary/core';
+import { MASK_SELECT_KERNEL, SparseTrainer, maskSelect, selectHighestInactive, selectLowestActive, type SparseStrategy } from '@topiary/core';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,8 +43,10 @@ function disposeBatches(batches: Batch[]): void {
   batches.forEach(({ x, y }) => tf.dispose([x, y]));
 }
 
-function trainerFor(model: tfl.LayersModel, strategy: SparseStrategy): SparseTrainer {
-  return new SparseTrainer(model, { strategy, optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', seed: 0, onWarning: () => undefined });
+type Selection = 'auto' | 'host' | 'device';
+
+function trainerFor(model: tfl.LayersModel, strategy: SparseStrategy, selection: Selection = 'auto'): SparseTrainer {
+  return new SparseTrainer(model, { strategy, optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', seed: 0, selection, onWarning: () => undefined });
 }
 
 async function timeSteps(trainer: SparseTrainer, batches: Batch[], steps: number): Promise<number> {
@@ -99,9 +102,11 @@ async function stepRatio(backend: string): Promise<Record<string, unknown>> {
   };
 }
 
-/** Time of one RigL mask update for one Dense layer of n weights: an update step minus a static step. */
-async function maskUpdateTimes(): Promise<Record<string, unknown>[]> {
-  const sizes = quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7];
+/**
+ * Time of one RigL mask update for one Dense layer of n weights: an update step minus a static step, per
+ * selection mode, in interleaved repeats.
+ */
+async function maskUpdateTimes(sizes: number[], selections: Selection[] = ['auto']): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (const n of sizes) {
     const units = 1000;
@@ -110,28 +115,30 @@ async function maskUpdateTimes(): Promise<Record<string, unknown>[]> {
       tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [inputs], units, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })] });
     const x = tf.randomUniform([1, inputs], 0, 1, 'float32', 3);
     const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([1], 'int32'), units), 'float32'));
-    const updating = trainerFor(build(), rigl({ sparsity: 0.9, totalSteps: 1_000_000, updateEvery: 1, dropSchedule: 'constant' }));
+    const updating = selections.map((selection) => trainerFor(build(), rigl({ sparsity: 0.9, totalSteps: 1_000_000, updateEvery: 1, dropSchedule: 'constant' }), selection));
     const fixed = trainerFor(build(), staticSparse({ sparsity: 0.9, totalSteps: 1_000_000 }));
     const repeats = n >= 1e7 ? 3 : 5;
-    await timeSteps(updating, [{ x, y }], 2);
-    await timeSteps(fixed, [{ x, y }], 2);
-    const withUpdate: number[] = [];
+    for (const t of [...updating, fixed]) await timeSteps(t, [{ x, y }], 2);
+    const withUpdate: number[][] = selections.map(() => []);
     const without: number[] = [];
     for (let i = 0; i < repeats; i++) {
-      withUpdate.push(await timeSteps(updating, [{ x, y }], 1));
+      for (const [j, t] of updating.entries()) withUpdate[j]!.push(await timeSteps(t, [{ x, y }], 1));
       without.push(await timeSteps(fixed, [{ x, y }], 1));
     }
-    rows.push({ weights: n, updateMs: Math.max(0, median(withUpdate) - median(without)), stepWithUpdateMs: median(withUpdate), stepWithoutMs: median(without) });
-    [updating, fixed].forEach((t) => {
+    const row: Record<string, unknown> = { weights: n, stepWithoutMs: median(without) };
+    selections.forEach((selection, j) => {
+      const suffix = selections.length === 1 ? '' : `_${selection}`;
+      row[`updateMs${suffix}`] = Math.max(0, median(withUpdate[j]!) - median(without));
+      row[`stepWithUpdateMs${suffix}`] = median(withUpdate[j]!);
+    });
+    rows.push(row);
+    [...updating, fixed].forEach((t) => {
       t.dispose();
       t.model.dispose();
       t.optimizer.dispose();
     });
     tf.dispose([x, y]);
   }
-  rows.forEach((row, i) => {
-    if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (rows[i - 1]!['updateMs'] as number);
-  });
   return rows;
 }
 
@@ -169,6 +176,81 @@ async function throughput(backend: string): Promise<Record<string, unknown>[]> {
   return rows;
 }
 
+/** Waits until `t` is computed, through a one-value read (the same for every variant timed). */
+async function settle(t: tf.Tensor): Promise<void> {
+  const total = tf.sum(t);
+  await total.data();
+  total.dispose();
+}
+
+/**
+ * One update's selection for a Dense layer of n weights at 90 % sparsity, drop fraction 0.3 (drop, then grow
+ * into the result), three ways on one backend: the host path (read both score tensors, quickselect, upload the
+ * new mask), the backend's mask-select kernel (scores stay on the device) and tfjs `topk` (the fallback without
+ * a kernel, i.e. device selection before the kernels). Medians of interleaved repeats.
+ */
+async function maskSelectionTimes(backend: string, softwareAdapter: boolean): Promise<Record<string, unknown>[]> {
+  const sizes = quick ? [1e5] : [1e5, 1e6];
+  const rows: Record<string, unknown>[] = [];
+  const kernel = tf.getKernel(MASK_SELECT_KERNEL, backend);
+  for (const n of sizes) {
+    const dropScores = tf.abs(tf.randomNormal([n], 0, 1, 'float32', 5));
+    const growScores = tf.abs(tf.randomNormal([n], 0, 1, 'float32', 6));
+    const mask = tf.tidy(() => tf.cast(tf.less(tf.randomUniform([n], 0, 1, 'float32', 7), 0.1), 'float32'));
+    const hostMask = (await mask.data()) as Float32Array;
+    const k = Math.round(0.3 * hostMask.reduce((a, b) => a + b, 0));
+    const host = async (): Promise<void> => {
+      const dropped = Float32Array.from(hostMask);
+      for (const p of selectLowestActive((await dropScores.data()) as Float32Array, hostMask, k)) dropped[p] = 0;
+      for (const p of selectHighestInactive((await growScores.data()) as Float32Array, dropped, k)) dropped[p] = 1;
+      const next = tf.tensor1d(dropped);
+      await settle(next);
+      next.dispose();
+    };
+    const onDevice = async (): Promise<void> => {
+      const dropped = maskSelect(dropScores, mask, k, 'drop');
+      const next = maskSelect(growScores, dropped, k, 'grow');
+      await settle(next);
+      tf.dispose([dropped, next]);
+    };
+    const withTopk = async (): Promise<void> => {
+      if (kernel) tf.unregisterKernel(MASK_SELECT_KERNEL, backend);
+      try {
+        await onDevice();
+      } finally {
+        if (kernel) tf.registerKernel(kernel);
+      }
+    };
+    // tfjs's bitonic topk takes ~20 s per call for 10⁶ weights on SwiftShader
+    const topkSkipped = softwareAdapter && n > 1e5 ? 'skipped: tfjs topk takes tens of seconds per call here' : undefined;
+    const repeats = n >= 1e6 ? 3 : 5;
+    const times: Record<'host' | 'kernel' | 'topk', number[]> = { host: [], kernel: [], topk: [] };
+    await host();
+    await onDevice();
+    if (!topkSkipped) await withTopk();
+    for (let i = 0; i < repeats; i++) {
+      for (const [label, run] of [['host', host], ['kernel', onDevice], ['topk', withTopk]] as const) {
+        if (label === 'topk' && topkSkipped) continue;
+        const start = performance.now();
+        await run();
+        times[label].push(performance.now() - start);
+      }
+    }
+    tf.dispose([dropScores, growScores, mask]);
+    rows.push({
+      backend,
+      weights: n,
+      selected: k,
+      hostMs: median(times.host),
+      kernelMs: kernel ? median(times.kernel) : null,
+      topkMs: topkSkipped ? null : median(times.topk),
+      ...(topkSkipped ? { topkNote: topkSkipped } : {}),
+      kernel: kernel ? (backend === 'webgpu' ? 'WGSL radix select' : 'host quickselect as a kernel') : 'none registered (maskSelect used topk)',
+    });
+  }
+  return rows;
+}
+
 /** Runs the PyTorch peer script when torch can be imported; otherwise says why not. */
 function pytorchPeer(): Record<string, unknown> {
   const script = resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch_lenet300.py');
@@ -197,13 +279,21 @@ async function main(): Promise<void> {
   console.log(`default backend: ${chosen.name} (${chosen.reason})`);
   report['stepRatio'] = await stepRatio(chosen.name);
   console.log('step ratio', report['stepRatio']);
-  report['maskUpdate'] = { backend: chosen.name, rows: await maskUpdateTimes() };
+  const updateRows = await maskUpdateTimes(quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7]);
+  updateRows.forEach((row, i) => {
+    if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (updateRows[i - 1]!['updateMs'] as number);
+  });
+  report['maskUpdate'] = { backend: chosen.name, rows: updateRows };
   console.log('mask update', report['maskUpdate']);
   const perBackend: Record<string, unknown> = {};
   for (const name of args.backends!.split(',').map((s) => s.trim()) as BackendName[]) {
     try {
       const started = await selectBackend(name);
-      perBackend[name] = { details: started.details, reason: started.reason, rows: await throughput(started.name) };
+      const software = started.details.includes('fallback (software) adapter');
+      perBackend[name] = { details: started.details, reason: started.reason, rows: await throughput(started.name),
+        maskSelection: await maskSelectionTimes(started.name, software),
+        updateBySelection: await maskUpdateTimes(quick ? [1e5] : [1e5, 1e6], ['host', 'device']),
+      };
     } catch (error) {
       perBackend[name] = { error: (error as Error).message.split('\n')[0] };
     }
