@@ -16,8 +16,9 @@ const skipReason = !probe.available
 if (skipReason !== undefined) console.warn(`WebGPU conformance skipped, ${skipReason}`);
 else vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
-// One strategy keeps the suite short on software adapters: it exercises masks, gradients, optimizer slots,
-// checkpoints and leaks, i.e. everything a backend can get wrong.
+// Three strategies cover what a backend can get wrong (masks, gradients, optimizer slots, checkpoints, leaks)
+// and the paths of device selection: gradient growth, momentum growth with redistribution
+// between layers, and pruning (drop only). Mask updates select with the WGSL kernel (the default `auto`).
 describe.skipIf(skipReason !== undefined)('webgpu', () => {
   afterAll(() => {
     releaseWebGpu();
@@ -29,6 +30,8 @@ describe.skipIf(skipReason !== undefined)('webgpu', () => {
     },
     strategies: {
       'gradient growth (RigL-like)': referenceStrategies['gradient growth (RigL-like)']!,
+      'momentum growth with redistribution (SNFS-like)': referenceStrategies['momentum growth with redistribution (SNFS-like)']!,
+      'gradual magnitude pruning': referenceStrategies['gradual magnitude pruning']!,
     },
   });
 });
