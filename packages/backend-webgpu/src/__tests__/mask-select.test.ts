@@ -1,6 +1,8 @@
-import '@tensorflow/tfjs-core';
-import { runMaskSelectSuite } from '@topiary/core/testing';
-import { afterAll, describe } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { SparseTrainer } from '@topiary/core';
+import { countMaskSelectCalls, referenceStrategies, runMaskSelectSuite, syntheticBatches, tinyMlp, toTensors } from '@topiary/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { probeWebGpu, releaseWebGpu, webgpu } from '../index.js';
 
 const probe = await probeWebGpu();
@@ -16,5 +18,26 @@ describe.skipIf(!probe.available)(`webgpu (${probe.adapterInfo})`, () => {
     setup: async () => {
       await webgpu().setup();
     },
+  });
+
+  it('is what a trainer with the default selection uses for every drop and grow', async () => {
+    await webgpu().setup();
+    const counter = countMaskSelectCalls();
+    const strategy = referenceStrategies['gradient growth (RigL-like)']!.create({ totalSteps: 40, updateEvery: 5, sparsity: 0.8 });
+    const trainer = new SparseTrainer(tinyMlp(), { strategy, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const { x, y } = toTensors(syntheticBatches({ count: 1 })[0]!);
+    try {
+      let updates = 0;
+      for (let i = 0; i < 11; i++) if ((await trainer.step(x, y)).maskUpdated) updates++;
+      expect(updates).toBeGreaterThan(0);
+      // 3 masked layers, one drop and one grow each per update
+      expect(counter.calls() % 6).toBe(0);
+      expect(counter.calls()).toBeGreaterThanOrEqual(6 * updates);
+    } finally {
+      counter.restore();
+      tf.dispose([x, y]);
+      trainer.dispose();
+      trainer.model.dispose();
+    }
   });
 });

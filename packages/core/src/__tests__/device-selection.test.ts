@@ -8,7 +8,8 @@ import { applyUpdatePlan, planUpdate, releaseUpdatePlan, type UpdateInputs, type
 import { planUpdateOnDevice } from '../mask-update-device.js';
 import { Rng } from '../rng.js';
 import { constantSchedule, isUpdateStep, updateSchedule } from '../schedules.js';
-import { runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
+import { countMaskSelectCalls, runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
+import { registerHostMaskSelect } from '../mask-select-kernel.js';
 import { SparseTrainer } from '../trainer.js';
 import type { ConformanceContext } from '../testing/index.js';
 import type { DropCriterion, GrowCriterion, MaskUpdatePolicy, SparseStrategy } from '../types.js';
@@ -204,6 +205,28 @@ describe('SparseTrainer selection option', () => {
     const model = tinyMlp();
     expect(() => new SparseTrainer(model, { strategy: rigl, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', selection: 'gpu' as never })).toThrow(/selection must be 'auto', 'host' or 'device', got "gpu"/);
     model.dispose();
+  });
+
+  it("selects on the host by default ('auto') on cpu, and through the backend's kernel when asked for 'device'", async () => {
+    registerHostMaskSelect('cpu');
+    const counter = countMaskSelectCalls();
+    try {
+      const { x, y } = toTensors(syntheticBatches({ count: 1 })[0]!);
+      const callsFor = async (selection: 'auto' | 'device'): Promise<number> => {
+        const before = counter.calls();
+        const trainer = new SparseTrainer(tinyMlp(), { strategy: rigl, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', selection });
+        for (let i = 0; i < 5; i++) await trainer.step(x, y);
+        trainer.dispose();
+        trainer.model.dispose();
+        return counter.calls() - before;
+      };
+      expect(await callsFor('auto')).toBe(0);
+      // updates at steps 2 and 4, one drop and one grow per masked layer each
+      expect(await callsFor('device')).toBe(2 * 2 * 3);
+      tf.dispose([x, y]);
+    } finally {
+      counter.restore();
+    }
   });
 
   it('warns and keeps the masks when device-selected scores are not finite', async () => {

@@ -4,5 +4,5 @@ export { syntheticBatches, tinyMlp, toTensors } from './fixtures.js';
 export type { HostBatch } from './fixtures.js';
 export { contextOf, disposeContext, layerOf, valuesOf } from './score-context.js';
 export { gradientGrow, magnitude, momentumGrow, proportional, randomGrow, referenceStrategies, saliency, uniformTest } from './reference-strategies.js';
-export { runMaskSelectSuite } from './mask-select-suite.js';
+export { countMaskSelectCalls, runMaskSelectSuite } from './mask-select-suite.js';
 export type { MaskSelectSuiteOptions } from './mask-select-suite.js';

@@ -127,3 +127,29 @@ export function runMaskSelectSuite(options: MaskSelectSuiteOptions): void {
     });
   });
 }
+
+/**
+ * Wraps the active backend's mask-select kernel so that its calls are counted; `restore()` puts the original
+ * back. For tests that check which selection path a trainer takes.
+ */
+export function countMaskSelectCalls(): { readonly calls: () => number; restore(): void } {
+  const backend = tf.getBackend();
+  const original = tf.getKernel(MASK_SELECT_KERNEL, backend);
+  if (original === undefined) throw new Error(`countMaskSelectCalls: no ${MASK_SELECT_KERNEL} is registered for ${backend}`);
+  let calls = 0;
+  tf.unregisterKernel(MASK_SELECT_KERNEL, backend);
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      calls++;
+      return original.kernelFunc(args);
+    },
+  });
+  return {
+    calls: () => calls,
+    restore() {
+      tf.unregisterKernel(MASK_SELECT_KERNEL, backend);
+      tf.registerKernel(original);
+    },
+  };
+}
