@@ -129,8 +129,9 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
       const newConnections = new Int32Array(fresh);
       for (let j = 0, n = 0; j < mask.length; j++) if (mask[j] === 1 && before[j] === 0) newConnections[n++] = j;
       layers.push({ mask, newConnections, deviceMask: next });
-      handedOver.add(next);
     }
+    // only a plan that is returned owns its device masks; on any earlier exit they are released below
+    for (const layer of layers) if (layer.deviceMask) handedOver.add(layer.deviceMask);
     return { ok: true, layers, changedAny, growInit: update.growInit, rng };
   } finally {
     tf.dispose(held());
