@@ -7,6 +7,7 @@ import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { planUpdateOnDevice } from './mask-update-device.js';
+import { hasMaskSelectKernel } from './mask-select-kernel.js';
 import { resetOptimizerSlots } from './optimizer-slots.js';
 import { Rng } from './rng.js';
 import { isUpdateStep } from './schedules.js';
@@ -37,7 +38,8 @@ export interface SparseTrainerOptions {
    * (quickselect). `device` keeps scores on the device and selects through the backend's mask-select kernel
    * (`maskSelect`: a WGSL radix select on WebGPU, the same quickselect on CPU and WASM, tfjs `topk` on other
    * backends); both break ties by the lower index where a kernel is registered, so they select the same
-   * weights. `auto` is `device` on the `webgpu` backend and `host` elsewhere. Timings: docs/backends.md.
+   * weights. `auto` is `device` on the `webgpu` backend when its kernel is registered (`webgpu().setup()` of
+   * `@topiary/backend-webgpu` does that) and `host` otherwise. Timings: docs/backends.md.
    * @default 'auto'
    */
   selection?: 'auto' | 'host' | 'device';
@@ -449,9 +451,9 @@ export class SparseTrainer {
     return plan.changedAny;
   }
 
-  /** Whether this update selects on the device: as asked, or for `auto` on the `webgpu` backend. */
+  /** Whether this update selects on the device: as asked, or for `auto` on `webgpu` with a mask-select kernel. */
   private selectsOnDevice(): boolean {
-    return this.selection === 'device' || (this.selection === 'auto' && tf.getBackend() === 'webgpu');
+    return this.selection === 'device' || (this.selection === 'auto' && tf.getBackend() === 'webgpu' && hasMaskSelectKernel());
   }
 
   private denseGradients(x: tf.Tensor, y: tf.Tensor): tf.NamedTensorMap {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { SparseTrainer } from '@topiary/core';
+import { MASK_SELECT_KERNEL, SparseTrainer } from '@topiary/core';
 import { countMaskSelectCalls, referenceStrategies, runMaskSelectSuite, syntheticBatches, tinyMlp, toTensors } from '@topiary/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeWebGpu, releaseWebGpu, webgpu } from '../index.js';
@@ -35,6 +35,29 @@ describe.skipIf(!probe.available)(`webgpu (${probe.adapterInfo})`, () => {
       expect(counter.calls()).toBeGreaterThanOrEqual(6 * updates);
     } finally {
       counter.restore();
+      tf.dispose([x, y]);
+      trainer.dispose();
+      trainer.model.dispose();
+    }
+  });
+
+  it("selects on the host by default when the kernel is missing, rather than with tfjs's slow topk", async () => {
+    await webgpu().setup();
+    const kernel = tf.getKernel(MASK_SELECT_KERNEL, 'webgpu')!;
+    tf.unregisterKernel(MASK_SELECT_KERNEL, 'webgpu');
+    const strategy = referenceStrategies['gradient growth (RigL-like)']!.create({ totalSteps: 40, updateEvery: 5, sparsity: 0.8 });
+    const trainer = new SparseTrainer(tinyMlp(), { strategy, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const { x, y } = toTensors(syntheticBatches({ count: 1 })[0]!);
+    try {
+      const profile = await tf.profile(async () => {
+        for (let i = 0; i < 6; i++) await trainer.step(x, y);
+      });
+      const names = new Set(profile.kernelNames);
+      expect(names.has('TopK')).toBe(false);
+      expect(names.has('MatMul') || names.has('_FusedMatMul') || names.has('BatchMatMul')).toBe(true);
+      expect(trainer.summary().layers.every((l) => l.active < l.size)).toBe(true);
+    } finally {
+      tf.registerKernel(kernel);
       tf.dispose([x, y]);
       trainer.dispose();
       trainer.model.dispose();
