@@ -74,7 +74,9 @@ function maskSelectWithTopk(scores: tf.Tensor, mask: tf.Tensor, k: number, mode:
 /**
  * The mask after dropping (or growing) k positions, computed on the active backend: through its registered
  * {@link MASK_SELECT_KERNEL} (ties to the lower index), else through tfjs `topk`. Scores and mask are flat
- * float32; the caller owns the result.
+ * float32; the caller owns the result. k is checked against the layer size only: counting the candidates
+ * would need a read from the device, so a k above them is the caller's error (the host kernel throws, the
+ * WebGPU kernel changes every candidate).
  */
 export function maskSelect(scores: tf.Tensor, mask: tf.Tensor, k: number, mode: MaskSelectMode): tf.Tensor {
   checkInputs(scores, mask, k, mode);
