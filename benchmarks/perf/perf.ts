@@ -1,7 +1,7 @@
 // Performance report (`pnpm bench:perf`): step-time ratio of RigL over dense, mask-update time against layer
 // size, training throughput and mask-selection time per backend, and the PyTorch peer when python3-torch is
-// installed. Every ratio is
-// measured within one run, in interleaved blocks, because the machines are shared and noisy.
+// installed. Every ratio is measured within one run, in interleaved blocks, because the machines are shared
+// and noisy.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
