@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense, rigl, staticSparse } from '@topiary/algorithms';
 import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
-import { MASK_SELECT_KERNEL, SparseTrainer, maskSelect, selectHighestInactive, selectLowestActive, type SparseStrategy } from '@topiary/core';
+import { MASK_SELECT_KERNEL, SparseTrainer, maskSelect, maskSelectOnHost, type SparseStrategy } from '@topiary/core';
 
 const { values: args } = parseArgs({
   options: {
@@ -200,10 +200,8 @@ async function maskSelectionTimes(backend: string, softwareAdapter: boolean): Pr
     const hostMask = (await mask.data()) as Float32Array;
     const k = Math.round(0.3 * hostMask.reduce((a, b) => a + b, 0));
     const host = async (): Promise<void> => {
-      const dropped = Float32Array.from(hostMask);
-      for (const p of selectLowestActive((await dropScores.data()) as Float32Array, hostMask, k)) dropped[p] = 0;
-      for (const p of selectHighestInactive((await growScores.data()) as Float32Array, dropped, k)) dropped[p] = 1;
-      const next = tf.tensor1d(dropped);
+      const dropped = maskSelectOnHost((await dropScores.data()) as Float32Array, hostMask, k, 'drop');
+      const next = tf.tensor1d(maskSelectOnHost((await growScores.data()) as Float32Array, dropped, k, 'grow'));
       await settle(next);
       next.dispose();
     };

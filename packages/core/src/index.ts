@@ -39,7 +39,7 @@ export {
 export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
 export type { BackendDescriptor, BackendInfo } from './backend.js';
-export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSelect, registerHostMaskSelect } from './mask-select-kernel.js';
+export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSelect, maskSelectOnHost, registerHostMaskSelect } from './mask-select-kernel.js';
 export type { MaskSelectAttrs, MaskSelectMode } from './mask-select-kernel.js';
 export { SparseTrainer } from './trainer.js';
 export type { LayerSummary, SparseTrainerOptions, SparsitySummary, StepResult } from './trainer.js';

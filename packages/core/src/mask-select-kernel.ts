@@ -87,6 +87,17 @@ export function maskSelect(scores: tf.Tensor, mask: tf.Tensor, k: number, mode: 
 }
 
 /**
+ * The mask after dropping (or growing) k positions, computed on the host with the quickselect of
+ * `selection.ts` (ties to the lower index): the reference every mask-select kernel matches.
+ */
+export function maskSelectOnHost(scores: ArrayLike<number>, mask: ArrayLike<number>, k: number, mode: MaskSelectMode): Float32Array {
+  const out = Float32Array.from(mask);
+  if (mode === 'drop') for (const p of selectLowestActive(scores, mask, k)) out[p] = 0;
+  else for (const p of selectHighestInactive(scores, mask, k)) out[p] = 1;
+  return out;
+}
+
+/**
  * A {@link MASK_SELECT_KERNEL} for backends that can read their data synchronously (CPU, WASM): it runs
  * the host quickselect of `selection.ts` on the backend's buffers, so device selection there selects
  * exactly what host selection does.
@@ -97,11 +108,7 @@ export function hostMaskSelectKernel(backendName: string): KernelConfig {
     const scores = inputs['scores'] as TensorInfo;
     const mask = inputs['mask'] as TensorInfo;
     const { k, mode } = attrs as unknown as MaskSelectAttrs;
-    const scoreValues = backend.readSync(scores.dataId) as Float32Array;
-    const maskValues = backend.readSync(mask.dataId) as Float32Array;
-    const out = Float32Array.from(maskValues);
-    if (mode === 'drop') for (const p of selectLowestActive(scoreValues, maskValues, k)) out[p] = 0;
-    else for (const p of selectHighestInactive(scoreValues, maskValues, k)) out[p] = 1;
+    const out = maskSelectOnHost(backend.readSync(scores.dataId) as Float32Array, backend.readSync(mask.dataId) as Float32Array, k, mode);
     return { dataId: backend.write(out, [out.length], 'float32'), shape: [out.length], dtype: 'float32' };
   };
   return { kernelName: MASK_SELECT_KERNEL, backendName, kernelFunc };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { maskSelect } from './mask-select-kernel.js';
-import { allocateGrowth, dropCounts, scoreContext, type LayerChange, type UpdateInputs, type UpdatePlan } from './mask-update.js';
+import { dropCounts, growCountsPerLayer, scoreContext, type LayerChange, type UpdateInputs, type UpdatePlan } from './mask-update.js';
 import type { ScoreContext } from './types.js';
 
 /** One score tensor whose finiteness is checked in the single read at the end of planning. */
@@ -41,7 +41,7 @@ function finiteFlag(scores: tf.Tensor, position: number): tf.Tensor {
  * update random criteria may leave the generator in a different state than the host path would.
  */
 export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePlan> {
-  const { update, kernels, state, momentum, rng } = inputs;
+  const { update, kernels, state, rng } = inputs;
   const context = (i: number): ScoreContext => scoreContext(inputs, i);
 
   const counts = dropCounts(inputs);
@@ -71,18 +71,8 @@ export async function planUpdateOnDevice(inputs: UpdateInputs): Promise<UpdatePl
     }
 
     // how many to grow per layer
-    let growCounts = update.grow ? [...drops] : kernels.map(() => 0);
-    if (update.grow && update.redistribution) {
-      if (!momentum || kernels.some((_, i) => !momentum[i])) {
-        return { ok: false, reason: `redistribution '${update.redistribution.kind}' needs the dense-gradient momentum, which is missing` };
-      }
-      const sums = tf.tidy(() => tf.stack(kernels.map((_, i) => tf.sum(tf.mul(tf.abs(momentum[i]!), state.maskTensor(i))))));
-      const values = await sums.data();
-      sums.dispose();
-      const meanMomentum = kernels.map((_, i) => (state.active(i) > 0 ? values[i]! / state.active(i) : 0));
-      if (!meanMomentum.every(Number.isFinite)) return { ok: false, reason: 'mean momentum of some layer is not finite' };
-      growCounts = allocateGrowth(inputs, drops, meanMomentum);
-    }
+    const growCounts = await growCountsPerLayer(inputs, drops);
+    if (!Array.isArray(growCounts)) return { ok: false, reason: growCounts.reason };
 
     // grow
     if (update.grow) {

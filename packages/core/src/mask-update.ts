@@ -95,7 +95,7 @@ export function dropCounts(inputs: UpdateInputs): number[] | { readonly reason: 
  * Grow counts per layer from the strategy's redistribution rule, checked: integers within each layer's free
  * capacity after the drop, summing to the total dropped.
  */
-export function allocateGrowth(inputs: UpdateInputs, drops: readonly number[], meanMomentum: readonly number[]): number[] {
+function allocateGrowth(inputs: UpdateInputs, drops: readonly number[], meanMomentum: readonly number[]): number[] {
   const { update, kernels, state } = inputs;
   const redistribution = update.redistribution!;
   const total = drops.reduce((a, b) => a + b, 0);
@@ -109,13 +109,32 @@ export function allocateGrowth(inputs: UpdateInputs, drops: readonly number[], m
 }
 
 /**
+ * Grow counts per layer: none without a grow criterion, the drop counts without a redistribution, else the
+ * redistribution's allocation by each layer's mean |momentum| over its active weights (one read for all layers).
+ */
+export async function growCountsPerLayer(inputs: UpdateInputs, drops: readonly number[]): Promise<number[] | { readonly reason: string }> {
+  const { update, kernels, state, momentum } = inputs;
+  if (!update.grow) return kernels.map(() => 0);
+  if (!update.redistribution) return [...drops];
+  if (!momentum || kernels.some((_, i) => !momentum[i])) {
+    return { reason: `redistribution '${update.redistribution.kind}' needs the dense-gradient momentum, which is missing` };
+  }
+  const sums = tf.tidy(() => tf.stack(kernels.map((_, i) => tf.sum(tf.mul(tf.abs(momentum[i]!), state.maskTensor(i))))));
+  const values = await sums.data();
+  sums.dispose();
+  const meanMomentum = kernels.map((_, i) => (state.active(i) > 0 ? values[i]! / state.active(i) : 0));
+  if (!meanMomentum.every(Number.isFinite)) return { reason: 'mean momentum of some layer is not finite' };
+  return allocateGrowth(inputs, drops, meanMomentum);
+}
+
+/**
  * Computes one mask update without changing anything: per layer, how many weights to drop (drop-fraction
  * schedule, or down to the pruning target), which (lowest drop scores among active), how many to grow
  * (the same number, or as redistributed) and which (highest grow scores among the positions inactive after
  * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code).
  */
 export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
-  const { update, kernels, state, momentum, rng } = inputs;
+  const { update, kernels, state, rng } = inputs;
   const context = (i: number): ScoreContext => scoreContext(inputs, i);
 
   const counts = dropCounts(inputs);
@@ -136,21 +155,8 @@ export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
   }
 
   // how many to grow per layer
-  let growCounts = update.grow ? [...dropCountsPerLayer] : kernels.map(() => 0);
-  if (update.grow && update.redistribution) {
-    const meanMomentum: number[] = [];
-    for (let i = 0; i < kernels.length; i++) {
-      const m = momentum?.[i];
-      if (!m) return { ok: false, reason: `redistribution '${update.redistribution.kind}' needs the dense-gradient momentum, which is missing` };
-      const active = state.active(i);
-      const sum = tf.tidy(() => tf.sum(tf.mul(tf.abs(m), state.maskTensor(i))));
-      const value = (await sum.data())[0]!;
-      sum.dispose();
-      meanMomentum.push(active > 0 ? value / active : 0);
-    }
-    if (!meanMomentum.every(Number.isFinite)) return { ok: false, reason: 'mean momentum of some layer is not finite' };
-    growCounts = allocateGrowth(inputs, dropCountsPerLayer, meanMomentum);
-  }
+  const growCounts = await growCountsPerLayer(inputs, dropCountsPerLayer);
+  if (!Array.isArray(growCounts)) return { ok: false, reason: growCounts.reason };
 
   // grow
   const layers: LayerChange[] = [];

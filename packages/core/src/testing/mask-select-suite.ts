@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MASK_SELECT_KERNEL, maskSelect, type MaskSelectMode } from '../mask-select-kernel.js';
+import { MASK_SELECT_KERNEL, maskSelect, maskSelectOnHost, type MaskSelectMode } from '../mask-select-kernel.js';
 import { Rng } from '../rng.js';
-import { selectHighestInactive, selectLowestActive } from '../selection.js';
 
 /** Options of {@link runMaskSelectSuite}. */
 export interface MaskSelectSuiteOptions {
@@ -66,10 +65,7 @@ function selectCases(largest: number): SelectCase[] {
 
 /** The mask the host quickselect produces: the reference every kernel must match exactly. */
 function expectedMask({ scores, mask, k, mode }: SelectCase): Float32Array {
-  const out = Float32Array.from(mask);
-  if (mode === 'drop') for (const p of selectLowestActive(scores, mask, k)) out[p] = 0;
-  else for (const p of selectHighestInactive(scores, mask, k)) out[p] = 1;
-  return out;
+  return maskSelectOnHost(scores, mask, k, mode);
 }
 
 function firstDifference(a: Float32Array, b: Float32Array): string | undefined {

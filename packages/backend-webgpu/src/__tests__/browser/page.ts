@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { maskSelect, registerHostMaskSelect, selectHighestInactive, selectLowestActive } from '@topiary/core';
+import { maskSelect, maskSelectOnHost, registerHostMaskSelect } from '@topiary/core';
 import { webgpu } from '../../index.js';
 import { trainDenseSteps } from '../dense-fixture.js';
 import { WASM_PREFIX } from './protocol.js';
@@ -22,9 +22,7 @@ async function maskSelectMismatches(): Promise<number> {
   const scores = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 13) - 6);
   const mask = Float32Array.from({ length: size }, (_, i) => ((i * 104_729) % 10 < 2 ? 1 : 0));
   const k = 1000;
-  const expected = Float32Array.from(mask);
-  for (const p of selectLowestActive(scores, mask, k)) expected[p] = 0;
-  for (const p of selectHighestInactive(scores, expected, k)) expected[p] = 1;
+  const expected = maskSelectOnHost(scores, maskSelectOnHost(scores, mask, k, 'drop'), k, 'grow');
   const got = tf.tidy(() => {
     const s = tf.tensor1d(scores);
     return maskSelect(s, maskSelect(s, tf.tensor1d(mask), k, 'drop'), k, 'grow');
