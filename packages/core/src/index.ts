@@ -42,7 +42,7 @@ export type { BackendDescriptor, BackendInfo } from './backend.js';
 export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSelect, maskSelectOnHost, registerHostMaskSelect } from './mask-select-kernel.js';
 export type { MaskSelectAttrs, MaskSelectMode } from './mask-select-kernel.js';
 export { SparseTrainer } from './trainer.js';
-export type { LayerSummary, SparseTrainerOptions, SparsitySummary, StepResult } from './trainer.js';
+export type { LayerSummary, SparseTrainerOptions, SparsitySummary, StepResult, TrainerWarning, TrainerWarningKind, TrainingHealth } from './trainer.js';
 export { fitCallback } from './fit-callback.js';
 export type { FitCallbackOptions } from './fit-callback.js';
 export { findKernelLayers, findPrunableKernels } from './layers.js';

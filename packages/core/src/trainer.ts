@@ -31,8 +31,11 @@ export interface SparseTrainerOptions {
   layers?: LayerSelectionOptions;
   /** Decay β of the dense-gradient momentum m ← β·m + (1 − β)·g kept for momentum criteria. @default 0.9 */
   momentumDecay?: number;
-  /** Receives warnings (skipped updates, optimizer slots that could not be reset). @default console.warn */
-  onWarning?: (message: string) => void;
+  /**
+   * Receives the first warning of each {@link TrainerWarningKind} (later ones of the same kind are only counted,
+   * see {@link SparseTrainer.health}). @default console.warn
+   */
+  onWarning?: (message: string, warning: TrainerWarning) => void;
   /**
    * Where mask updates choose the weights to drop and grow. `host` reads the scores and selects on the CPU
    * (quickselect). `device` keeps scores on the device and selects through the backend's mask-select kernel
@@ -85,6 +88,41 @@ export interface SparsitySummary {
   readonly layers: readonly LayerSummary[];
 }
 
+/** What a trainer warns about; each kind is reported once through `onWarning` and counted every time. */
+export type TrainerWarningKind =
+  /** A step's loss or gradient was not finite and the step was skipped (or, with `nonFinite: 'throw'`, refused). */
+  | 'non-finite-step'
+  /** A mask update was skipped because its scores were not finite. */
+  | 'non-finite-update'
+  /** Optimizer slots at grown positions could not be reset (unknown optimizer layout). */
+  | 'slots-not-reset';
+
+/** One kind of warning with how often and when it happened. */
+export interface TrainerWarning {
+  /** What happened. */
+  readonly kind: TrainerWarningKind;
+  /** The message of the first occurrence. */
+  readonly message: string;
+  /** How many times it happened. */
+  readonly count: number;
+  /** Step index of the first occurrence. */
+  readonly firstStep: number;
+  /** Step index of the latest occurrence. */
+  readonly lastStep: number;
+}
+
+/** Counters that say whether training went as scheduled: skipped steps and updates, and every warning. */
+export interface TrainingHealth {
+  /** Steps whose loss or gradient was not finite and that were skipped (nothing changed). */
+  readonly skippedSteps: number;
+  /** Mask updates the schedule asked for (at steps that were not skipped). */
+  readonly scheduledUpdates: number;
+  /** Scheduled mask updates that were skipped (non-finite scores). */
+  readonly skippedUpdates: number;
+  /** Every kind of warning seen, in the order first seen. */
+  readonly warnings: readonly TrainerWarning[];
+}
+
 function mergeNeeds(...needs: (CriterionNeeds | undefined)[]): Required<CriterionNeeds> {
   return {
     gradient: needs.some((n) => n?.gradient === true),
@@ -117,14 +155,17 @@ export class SparseTrainer {
   private readonly loss: LossFunction;
   private readonly weightDecay: number;
   private readonly momentumDecay: number;
-  private readonly warn: (message: string) => void;
+  private readonly warn: (message: string, warning: TrainerWarning) => void;
   private readonly selection: 'auto' | 'host' | 'device';
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
   private readonly trainable: tf.Variable[];
   private readonly needsEveryStep: Required<CriterionNeeds>;
   private readonly needsAtUpdate: Required<CriterionNeeds>;
-  private readonly warned = new Set<string>();
+  private readonly warningsSeen = new Map<TrainerWarningKind, TrainerWarning>();
+  private scheduledUpdates = 0;
+  private skippedUpdates = 0;
+  private skippedSteps = 0;
   private rng: Rng;
   private state: MaskState | undefined;
   private momentum: tf.Variable[] | undefined;
@@ -241,6 +282,7 @@ export class SparseTrainer {
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
     const keepDense = this.needsEveryStep.gradient || (updateNow && this.needsAtUpdate.gradient);
+    if (updateNow) this.scheduledUpdates++;
 
     const { value, grads } = tf.variableGrads(() => this.loss(y, this.model.apply(x, { training: true }) as tf.Tensor), this.trainable);
     const denseGrads: tf.Tensor[] = [];
@@ -283,6 +325,16 @@ export class SparseTrainer {
     value.dispose();
     this.steps++;
     return { step, loss, maskUpdated };
+  }
+
+  /** Skipped steps and updates and every warning so far, with counts: what a run record should carry. */
+  health(): TrainingHealth {
+    return {
+      skippedSteps: this.skippedSteps,
+      scheduledUpdates: this.scheduledUpdates,
+      skippedUpdates: this.skippedUpdates,
+      warnings: [...this.warningsSeen.values()],
+    };
   }
 
   /** Sparsity, per-layer counts and exploration rate at the current step. */
@@ -397,6 +449,7 @@ export class SparseTrainer {
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
     const needGradient = updateNow && this.needsAtUpdate.gradient;
+    if (updateNow) this.scheduledUpdates++;
     this.trainingFlops += batchSize * trainingStepFlops(this.sparseForward(), this.denseForwardFlops, needGradient);
     this.denseTrainingFlops += batchSize * 3 * this.denseForwardFlops;
     let updated = false;
@@ -436,7 +489,8 @@ export class SparseTrainer {
       rng: this.rng,
     });
     if (!plan.ok) {
-      this.warnOnce('non-finite', `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once)`);
+      this.skippedUpdates++;
+      this.warnOnce('non-finite-update', step, `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once, counted in health())`);
       return false;
     }
     let changed: tf.Tensor[];
@@ -447,7 +501,7 @@ export class SparseTrainer {
     }
     const reset = await resetOptimizerSlots(this.optimizer, this.masked, changed);
     tf.dispose(changed);
-    if (!reset.ok) this.warnOnce('slots', reset.reason);
+    if (!reset.ok) this.warnOnce('slots-not-reset', step, reset.reason);
     return plan.changedAny;
   }
 
@@ -476,10 +530,16 @@ export class SparseTrainer {
     return this.sparseForwardCache.value;
   }
 
-  private warnOnce(key: string, message: string): void {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.warn(message);
+  /** Counts a warning of this kind at this step and passes the first of each kind to `onWarning`. */
+  private warnOnce(kind: TrainerWarningKind, step: number, message: string): void {
+    const seen = this.warningsSeen.get(kind);
+    if (seen) {
+      this.warningsSeen.set(kind, { ...seen, count: seen.count + 1, lastStep: step });
+      return;
+    }
+    const warning: TrainerWarning = { kind, message, count: 1, firstStep: step, lastStep: step };
+    this.warningsSeen.set(kind, warning);
+    this.warn(message, warning);
   }
 
   private requireState(what: string): MaskState {
