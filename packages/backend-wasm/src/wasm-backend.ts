@@ -8,6 +8,7 @@ import {
   localFilePath,
   WASM_PACKAGE,
 } from './wasm-binary-location.js';
+import { nativeKernelNames, setWasmMatMulKernels, startNativeKernels, wasmMatMulKernelsInfo } from './native/native-kernels.js';
 import { resolveWasmBackendOptions, type ResolvedWasmBackendOptions, type WasmBackendOptions } from './wasm-options.js';
 
 type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -59,6 +60,7 @@ async function setUpWasm(options: ResolvedWasmBackendOptions): Promise<BackendIn
   }
   await ready();
   registerHostMaskSelect('wasm');
+  const matMul = await startMatMulKernels(options, notes);
   const simd = (await env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = wasmPackage.getThreadsCount();
   const kernels = registeredTrainingKernels.length > 0 ? registeredTrainingKernels.join(', ') : 'none needed';
@@ -68,9 +70,31 @@ async function setUpWasm(options: ResolvedWasmBackendOptions): Promise<BackendIn
     `${threads} thread${threads === 1 ? '' : 's'}`,
     `binary ${startedFrom ?? 'chosen by tfjs'}`,
     `training kernels added: ${kernels}`,
+    matMul,
     ...notes,
   ].join('; ');
   return { name: 'wasm', details };
+}
+
+/** Starts Topiary's matrix kernels unless tfjs's were asked for; returns the backend-details part that says what runs. */
+async function startMatMulKernels(options: ResolvedWasmBackendOptions, notes: string[]): Promise<string> {
+  const running = wasmMatMulKernelsInfo();
+  if (options.matMulKernels === 'tfjs') {
+    if (running !== undefined) setWasmMatMulKernels({ kernels: 'tfjs' });
+    return "matrix kernels: tfjs-backend-wasm's own (matMulKernels: 'tfjs')";
+  }
+  if (running !== undefined && options.kernelThreads !== undefined && options.kernelThreads !== running.threads) {
+    notes.push(`Topiary's kernels already run on ${running.threads} threads in this process, so kernelThreads was not applied`);
+  }
+  try {
+    const runtime = await startNativeKernels(options.kernelThreads, env().getBool('IS_NODE'));
+    setWasmMatMulKernels({ kernels: 'topiary' });
+    const threads = `${runtime.threads} thread${runtime.threads === 1 ? '' : 's'}`;
+    const why = runtime.threadNote === undefined ? '' : ` (${runtime.threadNote})`;
+    return `matrix kernels: Topiary's WebAssembly SIMD kernels for ${nativeKernelNames.join(', ')} on ${threads}${why}`;
+  } catch (error) {
+    return `matrix kernels: tfjs-backend-wasm's own, because Topiary's could not start (${describeError(error)})`;
+  }
 }
 
 async function loadWasmPackage(): Promise<WasmPackage> {

@@ -32,7 +32,24 @@ export interface WasmBackendOptions {
    * @default tfjs's default, the number of logical cores
    */
   threads?: number;
+  /**
+   * Which matrix kernels run BatchMatMul and _FusedMatMul (every Dense layer, forward and backward): Topiary's
+   * WebAssembly SIMD kernels on {@link WasmBackendOptions.kernelThreads} threads, or tfjs-backend-wasm's own.
+   * Switch later with `setWasmMatMulKernels`.
+   * @default 'topiary'
+   */
+  matMulKernels?: 'topiary' | 'tfjs';
+  /**
+   * Threads of Topiary's matrix kernels, the calling thread included: worker_threads in Node, Web Workers on
+   * cross-origin-isolated pages, one thread where memory cannot be shared (the backend details say why). Takes
+   * effect on the first start in a process.
+   * @default every logical core
+   */
+  kernelThreads?: number;
 }
+
+/** Most kernel threads the kernels' scratch space has room for. */
+export const MAX_KERNEL_THREADS = 256;
 
 /** {@link WasmBackendOptions} after validation; `undefined` keeps tfjs's default. */
 export interface ResolvedWasmBackendOptions {
@@ -40,14 +57,23 @@ export interface ResolvedWasmBackendOptions {
   readonly wasmPaths: string | WasmBinaryPaths | undefined;
   /** Thread count, or `undefined` for tfjs's default. */
   readonly threads: number | undefined;
+  /** The matrix kernels to run. */
+  readonly matMulKernels: 'topiary' | 'tfjs';
+  /** Kernel threads, or `undefined` for every logical core. */
+  readonly kernelThreads: number | undefined;
 }
 
 /** Validates {@link WasmBackendOptions}; throws naming the field, the value and what is allowed. */
 export function resolveWasmBackendOptions(options: WasmBackendOptions = {}): ResolvedWasmBackendOptions {
   check(typeof options === 'object' && options !== null, 'wasm options', options, 'an object');
-  const { wasmPaths, threads } = options;
+  const { wasmPaths, threads, matMulKernels = 'topiary', kernelThreads } = options;
   if (threads !== undefined) checkPositiveInteger(threads, 'wasm options.threads');
-  return { wasmPaths: resolveWasmPaths(wasmPaths), threads };
+  check(matMulKernels === 'topiary' || matMulKernels === 'tfjs', 'wasm options.matMulKernels', matMulKernels, "'topiary' or 'tfjs'");
+  if (kernelThreads !== undefined) {
+    checkPositiveInteger(kernelThreads, 'wasm options.kernelThreads');
+    check(kernelThreads <= MAX_KERNEL_THREADS, 'wasm options.kernelThreads', kernelThreads, `at most ${MAX_KERNEL_THREADS}`);
+  }
+  return { wasmPaths: resolveWasmPaths(wasmPaths), threads, matMulKernels, kernelThreads };
 }
 
 function resolveWasmPaths(wasmPaths: WasmBackendOptions['wasmPaths']): ResolvedWasmBackendOptions['wasmPaths'] {

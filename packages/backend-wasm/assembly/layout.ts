@@ -1,0 +1,50 @@
+// Fixed addresses of the control block shared by the host (JavaScript) and every kernel thread. The host lays out
+// operands from DATA_BASE upwards; nothing below it is ever used for tensor data.
+
+/** (generation << 32) | next task index: one 64-bit word, so a claim and a job change can never be confused. */
+export const CLAIM: usize = 1024;
+/** The generation alone: the high half of CLAIM, the word idle threads wait on. */
+export const GENERATION: usize = CLAIM + 4;
+/** Tasks finished in the current job. */
+export const COMPLETED: usize = 1032;
+/** Non-zero tells idle threads to return from workerLoop. */
+export const EXIT: usize = 1036;
+/** Threads currently started and looping. */
+export const RUNNING: usize = 1040;
+/** Parameters of the current job: 32 i32 slots. */
+export const PARAMS: usize = 1088;
+/** Per-thread scratch for partial-tile stores: 64 bytes per thread, up to 256 threads. */
+export const SCRATCH: usize = 4096;
+/** First byte the host may use for operands (64 KiB: one wasm page). */
+export const DATA_BASE: usize = 65536;
+
+// Slots of PARAMS (i32 index).
+export const P_KIND = 0;
+export const P_TASKS = 1;
+export const P_M = 2;
+export const P_N = 3;
+export const P_K = 4;
+export const P_A = 5;
+export const P_A_ROW = 6; // elements between A[i, k] and A[i + 1, k]
+export const P_A_COL = 7; // elements between A[i, k] and A[i, k + 1]
+export const P_B = 8;
+export const P_B_ROW = 9; // elements between B[k, j] and B[k + 1, j]
+export const P_B_COL = 10; // elements between B[k, j] and B[k, j + 1]
+export const P_C = 11;
+export const P_BIAS = 12; // 0: no bias
+export const P_ACTIVATION = 13;
+export const P_ALPHA = 14; // f32 bits
+export const P_BATCH_TABLE = 15; // per output batch: A offset, B offset (bytes)
+export const P_PANELS = 16; // column panels per batch
+export const P_PACK = 17; // packing buffers: one per thread
+export const P_PACK_STRIDE = 18; // bytes per thread's packing buffer
+export const P_THREADS = 19; // threads that take part in this job (the others leave it alone)
+
+/** Job kinds. */
+export const KIND_GEMM = 1;
+
+/** Fused activations (the same numbering as the host's). */
+export const ACT_LINEAR = 0;
+export const ACT_RELU = 1;
+export const ACT_RELU6 = 2;
+export const ACT_LEAKY_RELU = 3;

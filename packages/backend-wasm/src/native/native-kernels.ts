@@ -1,0 +1,120 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  _FusedMatMul,
+  BatchMatMul,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { matMulCall, runMatMul } from '../kernels/mat-mul.js';
+import { KernelRuntime } from './kernel-runtime.js';
+
+/** Which matrix kernels the wasm backend runs: Topiary's (SIMD, threads) or tfjs-backend-wasm's own. */
+export type WasmMatMulKernels = 'topiary' | 'tfjs';
+
+/** The tfjs kernels that Topiary's WebAssembly kernels replace on the wasm backend. */
+export const nativeKernelNames: readonly string[] = [BatchMatMul, _FusedMatMul];
+
+/** Calls per replaced kernel: run by Topiary's kernels, or handed to tfjs's own (and why, for the last one). */
+export interface NativeKernelCounts {
+  /** Calls Topiary's kernels ran. */
+  readonly native: number;
+  /** Calls given to tfjs's own kernel (switched off, or a case the kernels do not take). */
+  readonly fallback: number;
+  /** Why the latest fallback happened. */
+  readonly lastFallback: string | undefined;
+}
+
+interface NativeState {
+  runtime: KernelRuntime;
+  mode: WasmMatMulKernels;
+  counts: Map<string, { native: number; fallback: number; lastFallback: string | undefined }>;
+}
+
+let state: NativeState | undefined;
+let starting: Promise<NativeState> | undefined;
+
+/**
+ * Starts the kernels once per process or page (later calls return the running ones) and registers them in place
+ * of tfjs-backend-wasm's BatchMatMul and _FusedMatMul; each falls back to tfjs's own kernel for what it does not take.
+ */
+export async function startNativeKernels(threads: number | undefined, isNode: boolean): Promise<KernelRuntime> {
+  starting ??= KernelRuntime.start(threads, isNode).then((runtime) => {
+    state = { runtime, mode: 'topiary', counts: new Map() };
+    for (const name of nativeKernelNames) replaceKernel(name, state);
+    return state;
+  });
+  try {
+    return (await starting).runtime;
+  } catch (error) {
+    starting = undefined;
+    throw error;
+  }
+}
+
+function replaceKernel(name: string, native: NativeState): void {
+  const original = getKernel(name, 'wasm');
+  if (original === undefined) return;
+  const fused = name === _FusedMatMul;
+  const counts = { native: 0, fallback: 0, lastFallback: undefined as string | undefined };
+  native.counts.set(name, counts);
+  const kernelFunc: KernelFunc = (args) => {
+    const fallback = (why: string) => {
+      counts.fallback++;
+      counts.lastFallback = why;
+      return original.kernelFunc(args);
+    };
+    if (native.mode !== 'topiary') return fallback("switched to tfjs's kernels");
+    if (native.runtime.failure !== undefined) return fallback(native.runtime.failure);
+    const call = matMulCall(args.inputs, args.attrs, fused);
+    if (typeof call === 'string') return fallback(call);
+    let result: TensorInfo | string;
+    try {
+      result = runMatMul(native.runtime, args.backend as BackendWasm, call);
+    } catch (error) {
+      if (native.runtime.failure === undefined) throw error;
+      return fallback(native.runtime.failure);
+    }
+    if (typeof result === 'string') return fallback(result);
+    counts.native++;
+    return result;
+  };
+  unregisterKernel(name, 'wasm');
+  const config: KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc };
+  if (original.setupFunc) config.setupFunc = original.setupFunc;
+  if (original.disposeFunc) config.disposeFunc = original.disposeFunc;
+  registerKernel(config);
+}
+
+/**
+ * Chooses the matrix kernels from now on: Topiary's, with `threads` of the started threads taking part, or
+ * tfjs-backend-wasm's own (for comparisons in one process). Needs a started `wasm().setup()`.
+ */
+export function setWasmMatMulKernels(options: { kernels?: WasmMatMulKernels; threads?: number }): void {
+  if (state === undefined) throw new Error('setWasmMatMulKernels: start the backend with wasm().setup() first');
+  const { kernels, threads } = options;
+  if (kernels !== undefined) {
+    if (kernels !== 'topiary' && kernels !== 'tfjs') {
+      throw new Error(`setWasmMatMulKernels: kernels must be 'topiary' or 'tfjs' (got ${JSON.stringify(kernels)})`);
+    }
+    state.mode = kernels;
+  }
+  if (threads !== undefined) state.runtime.setActiveThreads(threads);
+}
+
+/** What the running kernels are: mode, threads started and in use, why fewer started, and the calls so far. */
+export function wasmMatMulKernelsInfo():
+  | { kernels: WasmMatMulKernels; threads: number; activeThreads: number; threadNote: string | undefined; calls: Record<string, NativeKernelCounts> }
+  | undefined {
+  if (state === undefined) return undefined;
+  return {
+    kernels: state.mode,
+    threads: state.runtime.threads,
+    activeThreads: state.runtime.activeThreads,
+    threadNote: state.runtime.threadNote ?? state.runtime.failure,
+    calls: Object.fromEntries([...state.counts].map(([name, c]) => [name, { ...c }])),
+  };
+}
