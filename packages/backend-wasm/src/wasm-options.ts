@@ -43,7 +43,8 @@ export interface WasmBackendOptions {
    * Threads of Topiary's matrix kernels, the calling thread included: worker_threads in Node, Web Workers on
    * cross-origin-isolated pages, one thread where memory cannot be shared (the backend details say why). Takes
    * effect on the first start in a process.
-   * @default every logical core
+   * @default in Node the `TOPIARY_WASM_THREADS` environment variable when set (the bench's worker processes get
+   * their share of the cores through it), else every logical core
    */
   kernelThreads?: number;
 }
@@ -69,11 +70,23 @@ export function resolveWasmBackendOptions(options: WasmBackendOptions = {}): Res
   const { wasmPaths, threads, matMulKernels = 'topiary', kernelThreads } = options;
   if (threads !== undefined) checkPositiveInteger(threads, 'wasm options.threads');
   check(matMulKernels === 'topiary' || matMulKernels === 'tfjs', 'wasm options.matMulKernels', matMulKernels, "'topiary' or 'tfjs'");
-  if (kernelThreads !== undefined) {
-    checkPositiveInteger(kernelThreads, 'wasm options.kernelThreads');
-    check(kernelThreads <= MAX_KERNEL_THREADS, 'wasm options.kernelThreads', kernelThreads, `at most ${MAX_KERNEL_THREADS}`);
+  const fromEnvironment = kernelThreads === undefined ? threadsFromEnvironment() : undefined;
+  const resolvedThreads = kernelThreads ?? fromEnvironment;
+  if (resolvedThreads !== undefined) {
+    const field = kernelThreads === undefined ? `environment variable ${KERNEL_THREADS_VARIABLE}` : 'wasm options.kernelThreads';
+    checkPositiveInteger(resolvedThreads, field);
+    check(resolvedThreads <= MAX_KERNEL_THREADS, field, resolvedThreads, `at most ${MAX_KERNEL_THREADS}`);
   }
-  return { wasmPaths: resolveWasmPaths(wasmPaths), threads, matMulKernels, kernelThreads };
+  return { wasmPaths: resolveWasmPaths(wasmPaths), threads, matMulKernels, kernelThreads: resolvedThreads };
+}
+
+/** The environment variable that sets the default of {@link WasmBackendOptions.kernelThreads} in Node. */
+export const KERNEL_THREADS_VARIABLE = 'TOPIARY_WASM_THREADS';
+
+function threadsFromEnvironment(): number | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNEL_THREADS_VARIABLE];
+  if (value === undefined || value.trim() === '') return undefined;
+  return /^\s*\d+\s*$/.test(value) ? Number(value) : (value as unknown as number);
 }
 
 function resolveWasmPaths(wasmPaths: WasmBackendOptions['wasmPaths']): ResolvedWasmBackendOptions['wasmPaths'] {

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../train/config.js';
 import type { RunMeasurements } from '../results/run-record.js';
@@ -61,6 +62,9 @@ export function defaultWorkerSpec(): WorkerSpec {
 
 const STDERR_KEEP = 8192;
 
+/** The variable through which each worker learns its share of the cores for the WASM matrix kernels (unless set already). */
+export const WASM_THREADS_VARIABLE = 'TOPIARY_WASM_THREADS';
+
 /** Raised when a worker cannot even start (bad loader, missing module): no run could succeed. */
 export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
@@ -77,6 +81,7 @@ class WorkerSlot {
     private readonly callbacks: PoolCallbacks,
     private readonly nextJob: () => PoolJob | undefined,
     private readonly isStopped: () => boolean,
+    private readonly kernelThreads: number,
   ) {}
 
   /** Runs jobs until the queue is empty; resolves when the worker has exited. */
@@ -85,6 +90,8 @@ class WorkerSlot {
       let ready = false;
       const child = fork(this.spec.module, [], {
         execArgv: [...this.spec.execArgv],
+        // the cores are shared out between the workers: each one's WASM matrix kernels use its share
+        env: { ...process.env, [WASM_THREADS_VARIABLE]: process.env[WASM_THREADS_VARIABLE] ?? String(this.kernelThreads) },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       this.child = child;
@@ -169,10 +176,9 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions, ca
   if (options.signal?.aborted) return { aborted: true };
   let stopped = false;
   let aborted = false;
-  const slots = Array.from(
-    { length: Math.min(options.concurrency, queue.length) },
-    () => new WorkerSlot(spec, callbacks, () => queue.shift(), () => stopped),
-  );
+  const count = Math.min(options.concurrency, queue.length);
+  const kernelThreads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, count)));
+  const slots = Array.from({ length: count }, () => new WorkerSlot(spec, callbacks, () => queue.shift(), () => stopped, kernelThreads));
   const stopAll = (): void => {
     stopped = true;
     queue.length = 0;
