@@ -3,7 +3,8 @@
 // through two strides, so A needs no copy whatever its layout (plain or transposed).
 import {
   ACT_LEAKY_RELU, ACT_RELU, ACT_RELU6, P_A, P_A_COL, P_A_ROW, P_ACTIVATION, P_ALPHA, P_B, P_B_COL, P_B_ROW,
-  P_BATCH_TABLE, P_BIAS, P_C, P_K, P_M, P_N, P_PACK, P_PACK_STRIDE, P_PANELS, PARAMS, SCRATCH,
+  P_BATCH_TABLE, P_BIAS, P_C, P_K, P_K_CHUNK, P_K_CHUNKS, P_M, P_N, P_PACK, P_PACK_STRIDE, P_PANELS, P_PARTIALS,
+  P_TASKS, PARAMS, SCRATCH,
 } from './layout';
 
 /** Columns per panel: two f32x4 vectors. */
@@ -67,22 +68,33 @@ function packPanel(pack: usize, b: usize, k: i32, rowStride: i32, colStride: i32
   for (let j = 0; j < valid; j++) store<f32>(dst + (<usize>j << 2), load<f32>(scratch + (<usize>j << 2)));
 }
 
-/** One gemm task: column panel `task % panels` of output batch `task / panels`, all rows. */
+/**
+ * One gemm task: all rows of column panel `p % panels` of output batch `p / panels`, where p = task / chunks, over
+ * the inner range of chunk `task % chunks` (the whole inner dimension when the product is not split).
+ */
 export function gemmTask(task: i32, thread: i32): void {
   const m = param(P_M);
   const n = param(P_N);
-  const k = param(P_K);
+  const chunks = param(P_K_CHUNKS);
+  const chunk = task % chunks;
+  const outer = task / chunks;
   const panels = param(P_PANELS);
-  const batch = task / panels;
-  const panel = task - batch * panels;
+  const batch = outer / panels;
+  const panel = outer - batch * panels;
   const j0 = panel * NR;
   const valid = min(NR, n - j0);
-  const table = <usize>param(P_BATCH_TABLE) + (<usize>batch << 3);
-  const a = <usize>param(P_A) + <usize>load<i32>(table);
-  const b = <usize>param(P_B) + <usize>load<i32>(table, 4);
-  const c = <usize>param(P_C) + (<usize>batch * <usize>m * <usize>n << 2);
   const aRowBytes = <usize>param(P_A_ROW) << 2;
   const aColBytes = <usize>param(P_A_COL) << 2;
+  const kAll = param(P_K);
+  const k0 = chunks == 1 ? 0 : chunk * param(P_K_CHUNK);
+  const k = chunks == 1 ? kAll : min(kAll, k0 + param(P_K_CHUNK)) - k0;
+  const table = <usize>param(P_BATCH_TABLE) + (<usize>batch << 3);
+  const a = <usize>param(P_A) + <usize>load<i32>(table) + <usize>k0 * aColBytes;
+  const b = <usize>param(P_B) + <usize>load<i32>(table, 4) + (<usize>k0 * <usize>param(P_B_ROW) << 2);
+  const batches = param(P_TASKS) / (panels * chunks);
+  const outputBytes = <usize>batches * <usize>m * <usize>n << 2;
+  const base = chunks == 1 ? <usize>param(P_C) : <usize>param(P_PARTIALS) + <usize>chunk * outputBytes;
+  const c = base + (<usize>batch * <usize>m * <usize>n << 2);
   const pack = <usize>param(P_PACK) + <usize>thread * <usize>param(P_PACK_STRIDE);
   const scratch = SCRATCH + (<usize>thread << 6);
   packPanel(pack, b, k, param(P_B_ROW), param(P_B_COL), j0, valid);

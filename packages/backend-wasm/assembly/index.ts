@@ -1,7 +1,8 @@
 // Topiary's WebAssembly kernels: a job is published in shared memory, every thread (the host's own included)
 // claims tasks from it until none are left. Idle threads wait on the job generation with memory.atomic.wait32.
-import { CLAIM, COMPLETED, EXIT, GENERATION, KIND_GEMM, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
+import { CLAIM, COMPLETED, EXIT, GENERATION, KIND_COL2IM, KIND_GEMM, KIND_IM2COL, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
 import { gemmTask } from './gemm';
+import { col2imTask, im2colTask } from './patches';
 
 export { DATA_BASE, PARAMS } from './layout';
 
@@ -10,6 +11,8 @@ const SPINS: i32 = 20000;
 
 function runTask(kind: i32, task: i32, thread: i32): void {
   if (kind == KIND_GEMM) gemmTask(task, thread);
+  else if (kind == KIND_IM2COL) im2colTask(task);
+  else if (kind == KIND_COL2IM) col2imTask(task);
 }
 
 /** Claims and runs tasks of job `generation` until it has none left or a newer job replaced it. */

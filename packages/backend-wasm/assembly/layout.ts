@@ -11,7 +11,7 @@ export const COMPLETED: usize = 1032;
 export const EXIT: usize = 1036;
 /** Threads currently started and looping. */
 export const RUNNING: usize = 1040;
-/** Parameters of the current job: 32 i32 slots. */
+/** Parameters of the current job: 48 i32 slots. */
 export const PARAMS: usize = 1088;
 /** Per-thread scratch for partial-tile stores: 64 bytes per thread, up to 256 threads. */
 export const SCRATCH: usize = 4096;
@@ -39,9 +39,33 @@ export const P_PANELS = 16; // column panels per batch
 export const P_PACK = 17; // packing buffers: one per thread
 export const P_PACK_STRIDE = 18; // bytes per thread's packing buffer
 export const P_THREADS = 19; // threads that take part in this job (the others leave it alone)
+export const P_K_CHUNK = 20; // inner-dimension length per task when the product is split along k (0: not split)
+export const P_K_CHUNKS = 21; // tasks per output panel along k (1: not split)
+export const P_PARTIALS = 22; // split along k: chunk c writes its partial C at P_PARTIALS + c · batches · M · N floats
+
+// Image patches (im2col / col2im), channels-last images [batch, height, width, channels].
+export const P_IMAGE = 24; // the images
+export const P_COLUMNS = 25; // patch rows [(b, y, x), (r, c, channel)]
+export const P_IN_H = 26;
+export const P_IN_W = 27;
+export const P_IN_C = 28;
+export const P_OUT_H = 29;
+export const P_OUT_W = 30;
+export const P_FILTER_H = 31;
+export const P_FILTER_W = 32;
+export const P_STRIDE_H = 33;
+export const P_STRIDE_W = 34;
+export const P_DILATION_H = 35;
+export const P_DILATION_W = 36;
+export const P_PAD_TOP = 37;
+export const P_PAD_LEFT = 38;
 
 /** Job kinds. */
 export const KIND_GEMM = 1;
+/** Patch rows of one image per task. */
+export const KIND_IM2COL = 2;
+/** One image's gradient from its patch-row gradients per task (sums overlapping patches). */
+export const KIND_COL2IM = 3;
 
 /** Fused activations (the same numbering as the host's). */
 export const ACT_LINEAR = 0;

@@ -87,6 +87,8 @@ describe("Topiary's BatchMatMul on wasm", () => {
     [9, 17, 33],
     [13, 8, 16],
     [100, 300, 784],
+    [5, 6, 5000], // few column panels and a long inner dimension: split along k
+    [3, 17, 9000],
   ];
   for (const [transposeA, transposeB] of flagCombos) {
     it.each(edgeSizes)(`m %i, n %i, k %i, transposeA ${transposeA}, transposeB ${transposeB}: matches cpu within 1e-5`, async (m, n, k) => {

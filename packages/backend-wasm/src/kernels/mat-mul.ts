@@ -1,19 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { DATA_BASE, type KernelRuntime } from '../native/kernel-runtime.js';
+import { align, FUSED_ACTIVATIONS, gemmScratchBytes, runGemm, type FusedActivation } from './gemm-job.js';
 import { planMatMul } from './mat-mul-plan.js';
-
-/** The fused activations the kernels apply in their epilogue (the others fall back to tfjs's kernel). */
-export const FUSED_ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 } as const;
-
-/** Below this many multiply-adds a product runs on one thread: waking the others would cost more than it saves. */
-export const PARALLEL_MIN_MACS = 1 << 18;
-
-const NR = 8;
-const KIND_GEMM = 1;
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-const floatBits = new Int32Array(1);
-const floatView = new Float32Array(floatBits.buffer);
 
 /** The inputs and attributes of one BatchMatMul or _FusedMatMul call. */
 export interface MatMulCall {
@@ -28,7 +17,7 @@ export interface MatMulCall {
   /** Bias added to every row of C, if any. */
   readonly bias?: TensorInfo;
   /** Activation applied last. */
-  readonly activation: keyof typeof FUSED_ACTIVATIONS;
+  readonly activation: FusedActivation;
   /** Slope of leakyrelu below zero. */
   readonly alpha: number;
 }
@@ -50,16 +39,15 @@ export function runMatMul(runtime: KernelRuntime, backend: BackendWasm, call: Ma
   }
   const aSize = a.shape.reduce((p, d) => p * d, 1);
   const bSize = b.shape.reduce((p, d) => p * d, 1);
-  const panels = Math.ceil(n / NR);
-  const threads = m * n * k * batches >= PARALLEL_MIN_MACS ? runtime.activeThreads : 1;
+  const threads = runtime.activeThreads;
   const aPtr = DATA_BASE;
   const bPtr = align(aPtr + aSize * 4);
   const biasPtr = align(bPtr + bSize * 4);
-  const cPtr = align(biasPtr + (bias === undefined ? 0 : (panels * NR) * 4));
+  const cPtr = align(biasPtr + (bias === undefined ? 0 : align(n * 4) + 32));
   const tablePtr = align(cPtr + batches * m * n * 4);
-  const packPtr = align(tablePtr + batches * 8);
-  const packStride = align(k * NR * 4);
-  const end = packPtr + packStride * runtime.activeThreads;
+  const scratchAt = align(tablePtr + batches * 8);
+  const shape = { m, n, k, batches, bias: bias === undefined ? 0 : biasPtr, activation: call.activation };
+  const end = scratchAt + gemmScratchBytes(shape, threads);
   if (!runtime.reserve(end)) return `operands of ${end} bytes exceed the kernels' memory`;
   const f32 = runtime.f32;
   const i32 = runtime.i32;
@@ -75,16 +63,10 @@ export function runMatMul(runtime: KernelRuntime, backend: BackendWasm, call: Ma
     table[2 * i] = plan.batchPairs[2 * i]! * m * k * 4;
     table[2 * i + 1] = plan.batchPairs[2 * i + 1]! * k * n * 4;
   }
-  floatView[0] = call.alpha;
-  runtime.run(
-    [
-      KIND_GEMM, batches * panels, m, n, k,
-      aPtr, plan.aStrides[0], plan.aStrides[1],
-      bPtr, plan.bStrides[0], plan.bStrides[1],
-      cPtr, bias === undefined ? 0 : biasPtr, FUSED_ACTIVATIONS[call.activation], floatBits[0]!,
-      tablePtr, panels, packPtr, packStride,
-    ],
-    threads,
+  runGemm(
+    runtime,
+    { ...shape, a: aPtr, aStrides: plan.aStrides, b: bPtr, bStrides: plan.bStrides, c: cPtr, table: tablePtr, alpha: call.alpha },
+    scratchAt,
   );
   const out = backend.makeOutput(plan.outShape, 'float32');
   (backend.typedArrayFromHeap(out) as Float32Array).set(runtime.f32.subarray(cPtr / 4, cPtr / 4 + batches * m * n));
@@ -104,5 +86,5 @@ export function matMulCall(inputs: NamedTensorInfoMap, attrs: NamedAttrMap | und
   if (inputs['preluActivationWeights'] !== undefined) return 'PReLU weights';
   const alpha = typeof attrs?.['leakyreluAlpha'] === 'number' ? (attrs['leakyreluAlpha'] as number) : 0.2;
   const bias = inputs['bias'];
-  return { a, b, transposeA, transposeB, activation: activation as keyof typeof FUSED_ACTIVATIONS, alpha, ...(bias ? { bias } : {}) };
+  return { a, b, transposeA, transposeB, activation: activation as FusedActivation, alpha, ...(bias ? { bias } : {}) };
 }

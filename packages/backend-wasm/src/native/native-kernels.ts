@@ -2,6 +2,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   _FusedMatMul,
   BatchMatMul,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -9,14 +11,32 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runConv2DBackpropFilter, runConv2DBackpropInput } from '../kernels/conv-gradients.js';
 import { matMulCall, runMatMul } from '../kernels/mat-mul.js';
 import { KernelRuntime } from './kernel-runtime.js';
 
-/** Which matrix kernels the wasm backend runs: Topiary's (SIMD, threads) or tfjs-backend-wasm's own. */
+/** Which kernels the wasm backend runs for products and convolution gradients: Topiary's (SIMD, threads) or the ones they replace. */
 export type WasmMatMulKernels = 'topiary' | 'tfjs';
 
-/** The tfjs kernels that Topiary's WebAssembly kernels replace on the wasm backend. */
-export const nativeKernelNames: readonly string[] = [BatchMatMul, _FusedMatMul];
+type NativeKernel = (runtime: KernelRuntime, backend: BackendWasm, args: Parameters<KernelFunc>[0]) => TensorInfo | string;
+
+function matMul(fused: boolean): NativeKernel {
+  return (runtime, backend, { inputs, attrs }) => {
+    const call = matMulCall(inputs, attrs, fused);
+    return typeof call === 'string' ? call : runMatMul(runtime, backend, call);
+  };
+}
+
+/** Each replaced tfjs kernel and Topiary's implementation of it (which says why not for a case it does not take). */
+const nativeKernels: Record<string, NativeKernel> = {
+  [BatchMatMul]: matMul(false),
+  [_FusedMatMul]: matMul(true),
+  [Conv2DBackpropFilter]: (runtime, backend, { inputs, attrs }) => runConv2DBackpropFilter(runtime, backend, inputs, attrs ?? {}),
+  [Conv2DBackpropInput]: (runtime, backend, { inputs, attrs }) => runConv2DBackpropInput(runtime, backend, inputs, attrs ?? {}),
+};
+
+/** The tfjs kernels that Topiary's WebAssembly kernels replace on the wasm backend: matrix products and convolution gradients. */
+export const nativeKernelNames: readonly string[] = Object.keys(nativeKernels);
 
 /** Calls per replaced kernel: run by Topiary's kernels, or handed to tfjs's own (and why, for the last one). */
 export interface NativeKernelCounts {
@@ -58,7 +78,7 @@ export async function startNativeKernels(threads: number | undefined, isNode: bo
 function replaceKernel(name: string, native: NativeState): void {
   const original = getKernel(name, 'wasm');
   if (original === undefined) return;
-  const fused = name === _FusedMatMul;
+  const run = nativeKernels[name]!;
   const counts = { native: 0, fallback: 0, lastFallback: undefined as string | undefined };
   native.counts.set(name, counts);
   const kernelFunc: KernelFunc = (args) => {
@@ -69,11 +89,9 @@ function replaceKernel(name: string, native: NativeState): void {
     };
     if (native.mode !== 'topiary') return fallback("switched to tfjs's kernels");
     if (native.runtime.failure !== undefined) return fallback(native.runtime.failure);
-    const call = matMulCall(args.inputs, args.attrs, fused);
-    if (typeof call === 'string') return fallback(call);
     let result: TensorInfo | string;
     try {
-      result = runMatMul(native.runtime, args.backend as BackendWasm, call);
+      result = run(native.runtime, args.backend as BackendWasm, args);
     } catch (error) {
       if (native.runtime.failure === undefined) throw error;
       return fallback(native.runtime.failure);
