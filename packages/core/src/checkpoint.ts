@@ -201,7 +201,7 @@ function show(value: unknown): string {
 
 /** Throws an Error naming the manifest field, the value found and what is allowed. */
 function fail(path: string, value: unknown, allowed: string): never {
-  throw new Error(`checkpoint ${path} must be ${allowed} (got ${show(value)})`);
+  throw new Error(`checkpoint${path ? ` ${path}` : ''} must be ${allowed} (got ${show(value)})`);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -421,6 +421,7 @@ export async function readCheckpoint(checkpoint: Checkpoint, target: CheckpointT
     return { name: `${v.name}${o.suffix}`, dtype: 'float32' as const, shape: [...v.shape], raw };
   });
   const hidden = hiddenNames.map((name) => {
+    hiddenScalar(target.optimizer, name); // present in this tfjs, so that applying cannot fail half-way
     const key = `optimizerHidden/${name}`;
     const raw = bytes(key, [], 'float32', `optimizer ${name}`);
     const value = floats(raw)[0]!;

@@ -27,7 +27,7 @@ export interface FitCallbackOptions {
  * momentum criteria (SNFS) need the dense gradient at every step and are refused. Pass the model's compiled
  * optimizer as the trainer's optimizer so that slot resets reach it.
  */
-export function fitCallback(trainer: SparseTrainer, options: FitCallbackOptions): CustomCallback {
+export function fitCallback(trainer: SparseTrainer, options: FitCallbackOptions = {}): CustomCallback {
   if (trainer.needsDenseGradientEveryStep) {
     throw new Error(`fitCallback: strategy ${trainer.strategy.name} needs the dense gradient at every step (momentum criteria); use SparseTrainer.step instead of model.fit`);
   }

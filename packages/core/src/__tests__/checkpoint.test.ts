@@ -120,6 +120,7 @@ describe('checkpoints', () => {
       { name: 'a slot count mismatch', into: 'adam', checkpoint: edit(adam, (m) => (m.optimizer['entries'] = (m.optimizer['entries'] as unknown[]).slice(0, 4))), error: /optimizer state has 4 entries but Adam \(slots m, v\) over 6 trainable weights has 1 or 13/ },
       { name: 'truncated data', into: 'adam', checkpoint: { ...adam, data: adam.data.slice(0, 200) }, error: /truncated or corrupt/ },
       { name: 'data not bytes', into: 'adam', checkpoint: { ...adam, data: [1, 2, 3] as unknown as Uint8Array }, error: /checkpoint data must be a Uint8Array \(got "object"\)/ },
+      { name: 'not an object', into: 'adam', checkpoint: null as unknown as Checkpoint, error: /^checkpoint must be an object \{ manifest, data \} \(got null\)$/ },
       { name: 'no manifest', into: 'adam', checkpoint: { data: adam.data } as unknown as Checkpoint, error: /checkpoint manifest must be an object \(got undefined\)/ },
       { name: 'a NaN weight', into: 'adam', checkpoint: poison(adam, 'weight/2', NaN), error: /weight\/2 \(model weight .*\) holds NaN at index 0; non-finite state is refused \(pass \{ allowNonFinite: true \}/ },
       { name: 'an Inf slot', into: 'adam', checkpoint: poison(adam, 'optimizer/8', Infinity, 3), error: /optimizer\/8 \(optimizer slot \/v of .*\) holds Infinity at index 3/ },

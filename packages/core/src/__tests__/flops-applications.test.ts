@@ -62,7 +62,7 @@ describe('FLOPs per application', () => {
     expect(f.denseTraining).toBe(10 * 3 * f.denseInferencePerSample);
     expect(f.training).toBe(10 * 3 * f.inferencePerSample);
     // without batchSize the reported size is used
-    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [fitCallback(trainer, {})] });
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [fitCallback(trainer)] });
     expect(trainer.flops().denseTraining).toBe(20 * 3 * f.denseInferencePerSample);
     tf.dispose([x, y]);
     trainer.dispose();
