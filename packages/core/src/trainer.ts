@@ -53,7 +53,8 @@ export interface SparseTrainerOptions {
    * step counter and the FLOPs counters stay as they were (the next batch is taken at the same step index, so
    * a scheduled mask update happens at the next good batch); the step is counted in
    * {@link TrainingHealth.skippedSteps} and warned about once. `throw` raises an Error naming the step, with
-   * the trainer unchanged (the step is still counted in `health()`, but not passed to `onWarning`). Checking costs one reduced flag, read with the loss in the step's one `await data()`.
+   * the trainer unchanged (the step is still counted in `health()`, but not passed to `onWarning`). Checking
+   * costs one reduced flag, read with the loss in the step's one `await data()`.
    * @default 'skip'
    */
   nonFinite?: 'skip' | 'throw';
