@@ -28,34 +28,64 @@ const DENSE_CLASSES = new Set(['Dense']);
 const CONV_CLASSES = new Set(['Conv1D', 'Conv2D', 'Conv3D']);
 const EMBEDDING_CLASSES = new Set(['Embedding']);
 
+interface NodeLike {
+  outputShapes: unknown;
+}
+
 interface LayerLike {
   name: string;
   getClassName(): string;
   trainableWeights: { name: string; originalName: string; read(): tf.Variable }[];
   outputShape: unknown;
+  inboundNodes?: NodeLike[];
   layers?: LayerLike[];
+  containerNodes?: Set<string>;
+  model?: { containerNodes?: Set<string> };
   getConfig(): Record<string, unknown>;
 }
 
-function flattenLayers(layers: readonly LayerLike[]): LayerLike[] {
-  const out: LayerLike[] = [];
-  for (const layer of layers) {
-    if (Array.isArray(layer.layers) && layer.layers.length > 0) out.push(...flattenLayers(layer.layers));
-    else out.push(layer);
+/** A leaf layer with the graph nodes at which it is applied and how often its container is applied. */
+interface AppliedLayer {
+  readonly layer: LayerLike;
+  /** The layer's inbound nodes that belong to its container's graph: one per application in a forward pass. */
+  readonly nodes: readonly NodeLike[];
+  /** Applications of the enclosing containers (a nested model called twice applies its layers twice). */
+  readonly times: number;
+}
+
+/** The inbound nodes of `layer` in `container`'s graph (tfjs keys them `<layer>_ib-<index>`; a Sequential keeps its graph in `.model`). */
+function appliedNodes(layer: LayerLike, container: LayerLike): NodeLike[] {
+  const nodes = layer.inboundNodes ?? [];
+  const keys = container.containerNodes?.size ? container.containerNodes : container.model?.containerNodes;
+  const inGraph = keys ? nodes.filter((_, i) => keys.has(`${layer.name}_ib-${i}`)) : [];
+  return inGraph.length > 0 ? inGraph : nodes.slice(0, 1);
+}
+
+function flattenLayers(container: LayerLike, times: number): AppliedLayer[] {
+  const out: AppliedLayer[] = [];
+  for (const layer of container.layers ?? []) {
+    const nodes = appliedNodes(layer, container);
+    if (Array.isArray(layer.layers) && layer.layers.length > 0) out.push(...flattenLayers(layer, times * Math.max(1, nodes.length)));
+    else out.push({ layer, nodes, times });
   }
   return out;
 }
 
-function describe(layer: LayerLike, kind: MaskedLayerKind, kernel: tf.Variable): LayerShape {
+/** Output positions of one application: the product of the output's inner dimensions (1 for a dense layer on [batch, features]). */
+function positionsOf(shape: unknown): number {
+  const dims = (Array.isArray(shape) && Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[] | undefined;
+  let positions = 1;
+  if (Array.isArray(dims)) for (const d of dims.slice(1, -1)) positions *= d ?? 1;
+  return positions;
+}
+
+function describe({ layer, nodes, times }: AppliedLayer, kind: MaskedLayerKind, kernel: tf.Variable): LayerShape {
   const shape = [...kernel.shape];
   const fanIn = shape[shape.length - 2]!;
   const fanOut = shape[shape.length - 1]!;
   const kernelSize = kind === 'conv' ? shape.slice(0, -2) : [];
-  let outputPositions = 1;
-  if (kind === 'conv') {
-    const out = layer.outputShape as (number | null)[];
-    for (const d of out.slice(1, -1)) outputPositions *= d ?? 1;
-  }
+  const shapes = nodes.length > 0 ? nodes.map((n) => n.outputShapes) : [layer.outputShape];
+  const outputPositions = times * shapes.reduce<number>((sum, s) => sum + positionsOf(s), 0);
   return {
     name: kernel.name,
     layerName: layer.name,
@@ -66,6 +96,7 @@ function describe(layer: LayerLike, kind: MaskedLayerKind, kernel: tf.Variable):
     fanOut,
     kernelSize,
     outputPositions,
+    applications: times * shapes.length,
     hasBias: kind !== 'embedding' && layer.getConfig()['useBias'] !== false,
   };
 }
@@ -76,8 +107,8 @@ function describe(layer: LayerLike, kind: MaskedLayerKind, kernel: tf.Variable):
  * @throws Error naming the unknown layer when `include` or `exclude` name a layer the model lacks.
  */
 export function findKernelLayers(model: LayersModel, options: LayerSelectionOptions = {}): KernelLayer[] {
-  const layers = flattenLayers(model.layers as unknown as LayerLike[]);
-  const names = new Set(layers.map((l) => l.name));
+  const applied = flattenLayers(model as unknown as LayerLike, 1);
+  const names = new Set(applied.map((a) => a.layer.name));
   for (const field of ['include', 'exclude'] as const) {
     for (const name of options[field] ?? []) {
       if (!names.has(name)) {
@@ -88,7 +119,8 @@ export function findKernelLayers(model: LayersModel, options: LayerSelectionOpti
   const include = options.include ? new Set(options.include) : undefined;
   const exclude = new Set(options.exclude ?? []);
   const found: KernelLayer[] = [];
-  for (const layer of layers) {
+  for (const entry of applied) {
+    const layer = entry.layer;
     const className = layer.getClassName();
     const embedding = EMBEDDING_CLASSES.has(className) && include?.has(layer.name) === true;
     const kind: MaskedLayerKind | undefined = DENSE_CLASSES.has(className) ? 'dense' : CONV_CLASSES.has(className) ? 'conv' : embedding ? 'embedding' : undefined;
@@ -98,7 +130,7 @@ export function findKernelLayers(model: LayersModel, options: LayerSelectionOpti
     if (!kernelWeight) continue;
     const variable = kernelWeight.read();
     const masked = (include ? include.has(layer.name) : true) && !exclude.has(layer.name);
-    found.push({ shape: describe(layer, kind, variable), variable, masked });
+    found.push({ shape: describe(entry, kind, variable), variable, masked });
   }
   return found;
 }

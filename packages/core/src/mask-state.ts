@@ -28,7 +28,7 @@ export interface MaskState {
   setMask(i: number, mask: Uint8Array, onDevice?: tf.Tensor): void;
   /** Weights that were ever active, over all masked layers. */
   everActiveCount(): number;
-  /** Multiplies every kernel by its mask (inactive weights become exactly 0). */
+  /** Sets every inactive weight to exactly 0 by selection (`where`, not a product: NaN·0 is NaN). */
   applyToWeights(): void;
   /** Releases the device masks. */
   dispose(): void;
@@ -83,7 +83,7 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
     applyToWeights() {
       tf.tidy(() => {
         kernels.forEach((k, i) => {
-          if (counts[i]! < k.shape.size) k.variable.assign(tf.mul(k.variable, device[i]!));
+          if (counts[i]! < k.shape.size) k.variable.assign(tf.where(tf.greater(device[i]!, 0), k.variable, tf.zerosLike(k.variable)));
         });
       });
     },

@@ -203,7 +203,7 @@ export function applyUpdatePlan(plan: Extract<UpdatePlan, { ok: true }>, state: 
       tf.tidy(() => {
         const values = plan.growInit!.values({ layer: kernel.shape, rng: plan.rng });
         const isNew = tf.tensor(fresh, [...kernel.shape.shape]);
-        kernel.variable.assign(tf.add(tf.mul(kernel.variable, tf.sub(1, isNew)), tf.mul(values, isNew)));
+        kernel.variable.assign(tf.where(tf.greater(isNew, 0), tf.reshape(values, kernel.variable.shape), kernel.variable));
       });
     }
     state.setMask(i, change.mask, change.deviceMask);

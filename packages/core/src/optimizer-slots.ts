@@ -23,7 +23,8 @@ export async function resetOptimizerSlots(
         if (!(tensor instanceof tf.Variable)) continue;
         const index = kernels.findIndex((k) => name.startsWith(`${k.variable.name}/`));
         if (index < 0) continue;
-        tensor.assign(tf.mul(tensor, tf.sub(1, changed[index]!)));
+        // by selection, not by a product, so that a non-finite slot value is reset too
+        tensor.assign(tf.where(tf.greater(changed[index]!, 0), tf.zerosLike(tensor), tensor));
       }
     });
   } finally {

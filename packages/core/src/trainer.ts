@@ -14,6 +14,7 @@ import { isUpdateStep } from './schedules.js';
 import type { CriterionNeeds, SparseStrategy } from './types.js';
 import { check, checkNonNegativeInteger } from './validate.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { restoreOptimizerState } from './optimizer-state.js';
 
 /** Options of {@link SparseTrainer}. */
 export interface SparseTrainerOptions {
@@ -46,6 +47,23 @@ export interface SparseTrainerOptions {
    * @default 'auto'
    */
   selection?: 'auto' | 'host' | 'device';
+  /**
+   * What a step whose loss or gradient is not finite (NaN, ±Inf) does. `skip` takes nothing from the batch:
+   * weights, optimizer state and its iteration count, masks, the dense-gradient momentum, the generator, the
+   * step counter and the FLOPs counters stay as they were (the next batch is taken at the same step index, so
+   * a scheduled mask update happens at the next good batch); the step is counted in
+   * {@link TrainingHealth.skippedSteps} and warned about once. `throw` raises an Error naming the step, with
+   * the trainer unchanged (the step is still counted in `health()`, but not passed to `onWarning`). Checking
+   * costs one reduced flag, read with the loss in the step's one `await data()`.
+   * @default 'skip'
+   */
+  nonFinite?: 'skip' | 'throw';
+}
+
+/** Options of {@link SparseTrainer.loadCheckpoint}. */
+export interface LoadCheckpointOptions {
+  /** Accept a checkpoint whose weights, optimizer slots or momentum hold NaN or ±Inf (refused otherwise). @default false */
+  allowNonFinite?: boolean;
 }
 
 /** What one training step reports. */
@@ -56,6 +74,8 @@ export interface StepResult {
   readonly loss: number;
   /** Whether masks changed at this step. */
   readonly maskUpdated: boolean;
+  /** Whether the step was skipped because its loss or gradient was not finite (then nothing changed and `step` was not consumed). */
+  readonly skipped: boolean;
 }
 
 /** One masked layer in a {@link SparsitySummary}. */
@@ -157,6 +177,7 @@ export class SparseTrainer {
   private readonly momentumDecay: number;
   private readonly warn: (message: string, warning: TrainerWarning) => void;
   private readonly selection: 'auto' | 'host' | 'device';
+  private readonly nonFinite: 'skip' | 'throw';
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
   private readonly trainable: tf.Variable[];
@@ -189,6 +210,8 @@ export class SparseTrainer {
     check(Number.isFinite(momentumDecay) && momentumDecay >= 0 && momentumDecay < 1, 'momentumDecay', momentumDecay, 'a number in [0, 1)');
     const selection = options.selection ?? 'auto';
     check(selection === 'auto' || selection === 'host' || selection === 'device', 'selection', selection, "'auto', 'host' or 'device'");
+    const nonFinite = options.nonFinite ?? 'skip';
+    check(nonFinite === 'skip' || nonFinite === 'throw', 'nonFinite', nonFinite, "'skip' or 'throw'");
     this.model = model;
     this.strategy = strategy;
     this.optimizer = optimizer;
@@ -197,6 +220,7 @@ export class SparseTrainer {
     this.momentumDecay = momentumDecay;
     this.warn = options.onWarning ?? ((message) => console.warn(`[topiary] ${message}`));
     this.selection = selection;
+    this.nonFinite = nonFinite;
     this.rng = Rng.fromSeed(seed);
     this.kernelLayers = findKernelLayers(model, options.layers);
     this.masked = this.kernelLayers.filter((k) => k.masked);
@@ -266,13 +290,15 @@ export class SparseTrainer {
       if (gradients) tf.dispose(gradients);
     }
     if (this.needsEveryStep.momentum) {
-      this.momentum = this.masked.map((k) => tf.variable(tf.zerosLike(k.variable), false));
+      this.momentum = this.masked.map((k) => tf.tidy(() => tf.variable(tf.zerosLike(k.variable), false)));
     }
   }
 
   /**
-   * One optimizer step on a batch, and a mask update when the schedule says so. Never reads tensors
-   * synchronously; the loss is read with `await data()`.
+   * One optimizer step on a batch, and a mask update when the schedule says so. A batch whose loss or gradient
+   * is not finite is skipped or refused (option `nonFinite`) before anything changes. Never reads tensors
+   * synchronously: the loss and the finiteness flag are read together with one `await data()`, before the
+   * optimizer step.
    */
   async step(x: tf.Tensor, y: tf.Tensor): Promise<StepResult> {
     this.assertUsable();
@@ -282,9 +308,29 @@ export class SparseTrainer {
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
     const keepDense = this.needsEveryStep.gradient || (updateNow && this.needsAtUpdate.gradient);
-    if (updateNow) this.scheduledUpdates++;
 
     const { value, grads } = tf.variableGrads(() => this.loss(y, this.model.apply(x, { training: true }) as tf.Tensor), this.trainable);
+    // The step's one read, before anything changes: [loss, 1 when the loss and every gradient are finite].
+    const probe = tf.tidy(() => {
+      const finite = [value, ...this.trainable.map((v) => grads[v.name]!)].map((t) => tf.all(tf.isFinite(t)));
+      return tf.stack([tf.reshape(tf.cast(value, 'float32'), []), tf.cast(tf.all(tf.stack(finite)), 'float32')]);
+    });
+    const [loss, allFinite] = (await probe.data()) as Float32Array;
+    probe.dispose();
+    if (allFinite !== 1) {
+      value.dispose();
+      tf.dispose(grads);
+      this.skippedSteps++;
+      const what = Number.isFinite(loss!) ? 'a gradient is not finite' : `the loss is ${loss}`;
+      if (this.nonFinite === 'throw') {
+        this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw')`, false);
+        throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
+      }
+      this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the batch was skipped and nothing changed (warned once, counted in health().skippedSteps)`);
+      return { step, loss: loss!, maskUpdated: false, skipped: true };
+    }
+    if (updateNow) this.scheduledUpdates++;
+
     const denseGrads: tf.Tensor[] = [];
     const ordered = tf.tidy(() => {
       const list: { name: string; tensor: tf.Tensor }[] = [];
@@ -293,6 +339,7 @@ export class SparseTrainer {
         const maskIndex = state.indexOf(variable.name);
         if (maskIndex >= 0 && keepDense) denseGrads[maskIndex] = tf.keep(g.clone());
         if (this.weightDecay > 0) g = tf.add(g, tf.mul(variable, this.weightDecay));
+        // g is finite here (checked above), so multiplying by the 0/1 mask gives exact zeros
         if (maskIndex >= 0 && state.isSparse) g = tf.mul(g, state.maskTensor(maskIndex));
         list.push({ name: variable.name, tensor: g });
       }
@@ -302,6 +349,7 @@ export class SparseTrainer {
     // `ordered` may hold the very gradients of `grads` (unmasked weights without decay); disposing twice is a no-op
     tf.dispose(ordered.map((e) => e.tensor));
     tf.dispose(grads);
+    value.dispose();
     if (state.isSparse) state.applyToWeights();
 
     if (this.momentum) {
@@ -321,10 +369,8 @@ export class SparseTrainer {
     } finally {
       tf.dispose(denseGrads);
     }
-    const loss = (await value.data())[0]!;
-    value.dispose();
     this.steps++;
-    return { step, loss, maskUpdated };
+    return { step, loss: loss!, maskUpdated, skipped: false };
   }
 
   /** Skipped steps and updates and every warning so far, with counts: what a run record should carry. */
@@ -398,31 +444,43 @@ export class SparseTrainer {
 
   /**
    * Restores a checkpoint written by {@link SparseTrainer.saveCheckpoint} into this trainer, its model and its
-   * optimizer. Everything is validated before anything is changed.
+   * optimizer. Everything is validated first (every manifest field, the RNG state, shapes and byte lengths, the
+   * optimizer kind and slot layout, finiteness of weights, slots and momentum unless `allowNonFinite`); a refused
+   * checkpoint throws an Error saying what is wrong and leaves the trainer, model and optimizer as they were.
+   * Loading allocates nothing that outlives it: the replaced optimizer slots and momentum buffers are disposed.
    */
-  async loadCheckpoint(checkpoint: Checkpoint): Promise<void> {
+  async loadCheckpoint(checkpoint: Checkpoint, options: LoadCheckpointOptions = {}): Promise<void> {
     this.assertUsable();
-    const restored = readCheckpoint(checkpoint, {
+    check(options !== null && typeof options === 'object', 'options', options, 'an object');
+    const allowNonFinite = options.allowNonFinite ?? false;
+    check(typeof allowNonFinite === 'boolean', 'allowNonFinite', allowNonFinite, 'a boolean');
+    const restored = await readCheckpoint(checkpoint, {
       kernels: this.masked.map((k) => k.shape),
       modelWeights: this.model.weights.map((w) => w.read() as tf.Variable),
       trainable: this.trainable,
       needsMomentum: this.needsEveryStep.momentum,
+      optimizer: this.optimizer,
+      allowNonFinite,
     });
-    // All checks passed: apply.
-    this.state?.dispose();
-    this.state = createMaskState(this.masked, restored.masks, restored.everActive, restored.actives);
+    // All checks passed: apply, the optimizer first (the only part that awaits).
+    try {
+      await restoreOptimizerState(this.optimizer, restored.optimizerWeights, restored.optimizerHidden);
+    } finally {
+      // setWeights made variables of its own from these (variables share the data), so ours can go
+      tf.dispose(restored.optimizerWeights.map((w) => w.tensor));
+    }
     restored.modelWeights.forEach((values, i) => (this.model.weights[i]!.read() as tf.Variable).assign(values));
     tf.dispose(restored.modelWeights);
-    await this.optimizer.setWeights(restored.optimizerWeights);
-    // setWeights keeps its own references to the data (variables share it), so ours can go
-    tf.dispose(restored.optimizerWeights.map((w) => w.tensor));
+    this.state?.dispose();
+    this.state = createMaskState(this.masked, restored.masks, restored.everActive, restored.actives);
+    if (this.state.isSparse) this.state.applyToWeights();
     if (this.needsEveryStep.momentum) {
       tf.dispose(this.momentum);
       this.momentum = restored.momentum!.map((m) => tf.variable(m, false));
       tf.dispose(restored.momentum);
     }
     this.steps = restored.step;
-    this.rng = Rng.fromState(restored.rngState);
+    this.rng = restored.rng;
     this.trainingFlops = restored.flops.training;
     this.denseTrainingFlops = restored.flops.denseTraining;
   }
@@ -478,6 +536,16 @@ export class SparseTrainer {
   private async updateMasks(step: number, denseGrads: tf.Tensor[]): Promise<boolean> {
     const state = this.state!;
     const update = this.strategy.update!;
+    // No criterion scores non-finite weights (a rank-based score such as SET's would stay finite): one read.
+    const weightsFinite = tf.tidy(() => tf.stack(this.masked.map((k, i) => this.momentum ? tf.logicalAnd(tf.all(tf.isFinite(k.variable)), tf.all(tf.isFinite(this.momentum[i]!))) : tf.all(tf.isFinite(k.variable)))));
+    const flags = await weightsFinite.data();
+    weightsFinite.dispose();
+    const bad = this.masked.findIndex((_, i) => flags[i] !== 1);
+    if (bad >= 0) {
+      this.skippedUpdates++;
+      this.warnOnce('non-finite-update', step, `step ${step}: weights${this.momentum ? ' or dense-gradient momentum' : ''} of layer ${this.masked[bad]!.shape.layerName} are not finite; this update was skipped and the masks kept (warned once, counted in health())`);
+      return false;
+    }
     const plan = await (this.selectsOnDevice() ? planUpdateOnDevice : planUpdate)({
       step,
       update,
@@ -531,7 +599,7 @@ export class SparseTrainer {
   }
 
   /** Counts a warning of this kind at this step and passes the first of each kind to `onWarning`. */
-  private warnOnce(kind: TrainerWarningKind, step: number, message: string): void {
+  private warnOnce(kind: TrainerWarningKind, step: number, message: string, notify = true): void {
     const seen = this.warningsSeen.get(kind);
     if (seen) {
       this.warningsSeen.set(kind, { ...seen, count: seen.count + 1, lastStep: step });
@@ -539,7 +607,7 @@ export class SparseTrainer {
     }
     const warning: TrainerWarning = { kind, message, count: 1, firstStep: step, lastStep: step };
     this.warningsSeen.set(kind, warning);
-    this.warn(message, warning);
+    if (notify) this.warn(message, warning);
   }
 
   private requireState(what: string): MaskState {

@@ -26,8 +26,14 @@ export interface LayerShape {
   readonly fanOut: number;
   /** Kernel spatial dimensions; empty for dense layers. */
   readonly kernelSize: readonly number[];
-  /** Output spatial positions per sample (H_out·W_out for conv, 1 for dense), for FLOPs. */
+  /**
+   * Output positions per sample, for FLOPs, summed over every application of the layer in one forward pass:
+   * H_out·W_out for a convolution applied once, 1 for a dense layer on [batch, features] applied once; a shared
+   * layer called twice counts both calls.
+   */
   readonly outputPositions: number;
+  /** Times the layer is applied in one forward pass (a shared layer called twice: 2). @default 1 */
+  readonly applications?: number;
   /** Whether the owning layer adds a bias, for FLOPs. */
   readonly hasBias: boolean;
 }

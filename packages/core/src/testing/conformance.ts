@@ -98,7 +98,7 @@ function disposeAll(trainer: SparseTrainer): void {
 /**
  * Registers Topiary's behavioural conformance tests (vitest) for one backend or package: mask invariants
  * after every step and update, zero-initialised growth, optimizer-slot resets, learning, mask movement,
- * determinism, exact resume from a checkpoint and the absence of tensor leaks.
+ * determinism, exact resume from a checkpoint, skipping of non-finite batches and the absence of tensor leaks.
  */
 export function runConformanceSuite(options: ConformanceOptions): void {
   const sparsity = options.sparsity ?? 0.8;
@@ -202,6 +202,40 @@ export function runConformanceSuite(options: ConformanceOptions): void {
             expect(resumed.flops()).toEqual(a.flops());
           } finally {
             [a, b, resumed].forEach(disposeAll);
+          }
+        });
+
+        it('skips NaN and ±Inf batches (before update steps too) without a trace: the run ends as the run without them', async () => {
+          const batches = syntheticBatches({ count: 12 });
+          const poisoned = (batch: HostBatch, value: number): HostBatch => {
+            const x = batch.x.slice();
+            x[7] = value;
+            return { ...batch, x };
+          };
+          const clean = makeTrainer(spec.create(context), trainerOptions);
+          const dirty = makeTrainer(spec.create(context), trainerOptions);
+          try {
+            await train(clean, batches);
+            for (let t = 0; t < batches.length; t++) {
+              // steps 5 and 10 are update steps (every 5)
+              if (t === 5 || t === 10) {
+                for (const value of [NaN, Infinity]) {
+                  const { x, y } = toTensors(poisoned(batches[t]!, value));
+                  const result = await dirty.step(x, y);
+                  tf.dispose([x, y]);
+                  expect(result, `bad batch before step ${t}`).toMatchObject({ step: t, skipped: true, maskUpdated: false });
+                }
+              }
+              await train(dirty, batches, t, t + 1);
+            }
+            const [sc, sd] = await Promise.all([snapshot(clean), snapshot(dirty)]);
+            expect(sd.masks).toEqual(sc.masks);
+            expect(sd.weights).toEqual(sc.weights);
+            expect(dirty.stepCount).toBe(clean.stepCount);
+            expect(dirty.health().skippedSteps).toBe(4);
+            expect(dirty.flops()).toEqual(clean.flops());
+          } finally {
+            [clean, dirty].forEach(disposeAll);
           }
         });
 
