@@ -68,7 +68,7 @@ describe("Topiary's convolution gradients on wasm", () => {
       await tf.setBackend(backend);
       const xs = tf.tensor4d(x, [4, 12, 12, 3]);
       const ws = tf.tensor4d(w, [3, 3, 3, 8]);
-      const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.square(tf.relu(tf.conv2d(a, b, [2, 2], 'same')))))([xs, ws]);
+      const g = tf.grads((...[a, b]: tf.Tensor[]) => tf.sum(tf.square(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [2, 2], 'same')))))([xs, ws]);
       const values = await Promise.all(g.map((t) => t.data()));
       tf.dispose([xs, ws, ...g]);
       return values;
