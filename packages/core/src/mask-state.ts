@@ -47,6 +47,11 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
   const counts = actives ? [...actives] : host.map(countActive);
   const ever = everActive ? everActive.map((e) => e.slice()) : host.map((m) => m.slice());
   const device = kernels.map((k, i) => tf.tidy(() => tf.variable(tf.tensor(toFloat(host[i]!), [...k.shape.shape], 'float32'), false)));
+  // kept between mask changes so that masking a step costs one selection pass per layer
+  const selectors: (tf.Tensor | undefined)[] = kernels.map(() => undefined);
+  const zeros: (tf.Tensor | undefined)[] = kernels.map(() => undefined);
+  const selector = (i: number): tf.Tensor => (selectors[i] ??= tf.keep(tf.greater(device[i]!, 0)));
+  const zerosOf = (i: number): tf.Tensor => (zeros[i] ??= tf.keep(tf.zeros([...kernels[i]!.shape.shape])));
   let sparse = counts.some((c, i) => c < kernels[i]!.shape.size);
   let everCount = ever.reduce((s, e) => s + countActive(e), 0);
   let version = 0;
@@ -77,18 +82,20 @@ export function createMaskState(kernels: readonly PrunableKernel[], masks: Uint8
       const next = onDevice ? tf.reshape(onDevice, shape) : tf.tensor(toFloat(mask), shape, 'float32');
       device[i]!.assign(next);
       next.dispose();
+      selectors[i]?.dispose();
+      selectors[i] = undefined;
       sparse = counts.some((c, k) => c < kernels[k]!.shape.size);
     },
     everActiveCount: () => everCount,
     applyToWeights() {
       tf.tidy(() => {
         kernels.forEach((k, i) => {
-          if (counts[i]! < k.shape.size) k.variable.assign(tf.where(tf.greater(device[i]!, 0), k.variable, tf.zerosLike(k.variable)));
+          if (counts[i]! < k.shape.size) k.variable.assign(tf.where(selector(i), k.variable, zerosOf(i)));
         });
       });
     },
     dispose() {
-      tf.dispose(device);
+      tf.dispose([...device, ...selectors.filter((t) => t !== undefined), ...zeros.filter((t) => t !== undefined)]);
     },
   };
 }
