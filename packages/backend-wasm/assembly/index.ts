@@ -1,8 +1,9 @@
 // Topiary's WebAssembly kernels: a job is published in shared memory, every thread (the host's own included)
 // claims tasks from it until none are left. Idle threads wait on the job generation with memory.atomic.wait32.
-import { CLAIM, COMPLETED, EXIT, GENERATION, KIND_COL2IM, KIND_GEMM, KIND_IM2COL, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
+import { CLAIM, COMPLETED, EXIT, GENERATION, KIND_COL2IM, KIND_GEMM, KIND_IM2COL, KIND_MAX_POOL_GRAD, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
 import { gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './patches';
+import { maxPoolGradTask } from './pooling';
 
 export { DATA_BASE, PARAMS } from './layout';
 
@@ -13,6 +14,7 @@ function runTask(kind: i32, task: i32, thread: i32): void {
   if (kind == KIND_GEMM) gemmTask(task, thread);
   else if (kind == KIND_IM2COL) im2colTask(task);
   else if (kind == KIND_COL2IM) col2imTask(task);
+  else if (kind == KIND_MAX_POOL_GRAD) maxPoolGradTask(task);
 }
 
 /** Claims and runs tasks of job `generation` until it has none left or a newer job replaced it. */

@@ -59,6 +59,8 @@ export const P_DILATION_H = 35;
 export const P_DILATION_W = 36;
 export const P_PAD_TOP = 37;
 export const P_PAD_LEFT = 38;
+export const P_POOL_DY = 39; // max-pool gradient: the output gradient [batch, outH, outW, channels]
+export const P_POOL_DX = 40; // max-pool gradient: the input gradient written [batch, inH, inW, channels]
 
 /** Job kinds. */
 export const KIND_GEMM = 1;
@@ -66,6 +68,8 @@ export const KIND_GEMM = 1;
 export const KIND_IM2COL = 2;
 /** One image's gradient from its patch-row gradients per task (sums overlapping patches). */
 export const KIND_COL2IM = 3;
+/** One image's max-pool input gradient per task. */
+export const KIND_MAX_POOL_GRAD = 4;
 
 /** Fused activations (the same numbering as the host's). */
 export const ACT_LINEAR = 0;

@@ -93,3 +93,28 @@ describe("Topiary's convolution gradients on wasm", () => {
     expect(calls('Conv2DBackpropFilter')).toMatchObject({ native: before.native, fallback: before.fallback + 1, lastFallback: 'data format NCHW' });
   });
 });
+
+describe("Topiary's max-pool gradient on wasm", () => {
+  it.each([
+    { x: [100, 28, 28, 6], size: 2, strides: 2, pad: 'valid' as const }, // LeNet-5 pool1
+    { x: [3, 9, 9, 5], size: 3, strides: 2, pad: 'same' as const },
+    { x: [2, 7, 8, 3], size: 3, strides: 1, pad: 'valid' as const }, // overlapping windows
+    { x: [2, 5, 6, 1], size: 2, strides: 1, pad: 'same' as const },
+  ])('x $x, window $size, strides $strides, pad $pad: matches cpu, ties (relu zeros) included', async (c) => {
+    const rng = Rng.fromSeed(c.x.reduce((a, b) => a * 17 + b, 1));
+    // half the inputs are exactly 0 after relu, so many windows tie
+    const xValues = normalValues(rng, c.x.reduce((p, d) => p * d, 1)).map((v) => Math.max(0, v));
+    const before = calls('MaxPoolGrad').native;
+    const outShape = tf.backend_util.computePool2DInfo(c.x as [number, number, number, number], c.size, c.strides, 1, c.pad).outShape;
+    const gradient = () => {
+      const x = tf.tensor4d(xValues, c.x as [number, number, number, number]);
+      // a distinct weight per output, so a gradient routed to the wrong pixel shows
+      const weights = tf.reshape(tf.range(1, 1 + outShape.reduce((p, d) => p * d, 1)), outShape);
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, c.size, c.strides, c.pad), weights)))(x);
+    };
+    const onWasm = await valuesOn('wasm', gradient);
+    const onCpu = await valuesOn('cpu', gradient);
+    expect(relativeError(onWasm, onCpu)).toBeLessThanOrEqual(1e-5);
+    expect(calls('MaxPoolGrad').native).toBe(before + 1);
+  });
+});

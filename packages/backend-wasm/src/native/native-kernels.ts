@@ -4,6 +4,7 @@ import {
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  MaxPoolGrad,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -13,6 +14,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { runConv2DBackpropFilter, runConv2DBackpropInput } from '../kernels/conv-gradients.js';
 import { matMulCall, runMatMul } from '../kernels/mat-mul.js';
+import { runMaxPoolGrad } from '../kernels/max-pool-grad.js';
 import { KernelRuntime } from './kernel-runtime.js';
 
 /** Which kernels the wasm backend runs for products and convolution gradients: Topiary's (SIMD, threads) or the ones they replace. */
@@ -33,9 +35,10 @@ const nativeKernels: Record<string, NativeKernel> = {
   [_FusedMatMul]: matMul(true),
   [Conv2DBackpropFilter]: (runtime, backend, { inputs, attrs }) => runConv2DBackpropFilter(runtime, backend, inputs, attrs ?? {}),
   [Conv2DBackpropInput]: (runtime, backend, { inputs, attrs }) => runConv2DBackpropInput(runtime, backend, inputs, attrs ?? {}),
+  [MaxPoolGrad]: (runtime, backend, { inputs, attrs }) => runMaxPoolGrad(runtime, backend, inputs, attrs ?? {}),
 };
 
-/** The tfjs kernels that Topiary's WebAssembly kernels replace on the wasm backend: matrix products and convolution gradients. */
+/** The tfjs kernels that Topiary's WebAssembly kernels replace on the wasm backend: matrix products, convolution and max-pool gradients. */
 export const nativeKernelNames: readonly string[] = Object.keys(nativeKernels);
 
 /** Calls per replaced kernel: run by Topiary's kernels, or handed to tfjs's own (and why, for the last one). */
