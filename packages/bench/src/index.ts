@@ -40,7 +40,9 @@ export type { Shard } from './suite/shard.js';
 // Running suites.
 export { FAILURES_FILE, runBench } from './runner/run-bench.js';
 export type { BenchOptions, BenchSummary } from './runner/run-bench.js';
-export { defaultReporter, LineReporter, TerminalReporter } from './runner/bench-reporter.js';
+export { defaultReporter, healthNote, LineReporter, TerminalReporter } from './runner/bench-reporter.js';
+export { acquireOutLock, LOCK_FILE, OutLockedError } from './runner/out-lock.js';
+export type { LockHolder, OutLock } from './runner/out-lock.js';
 export type { BenchReporter, ReportedRun } from './runner/bench-reporter.js';
 export { defaultWorkerSpec, runPool, WorkerStartError } from './runner/worker-pool.js';
 export type { PoolCallbacks, PoolJob, PoolOptions, WorkerSpec } from './runner/worker-pool.js';
@@ -50,8 +52,8 @@ export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './
 // Results: records, tables, plots.
 export { canonicalJson, sha256OfJson } from './results/canonical-json.js';
 export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './results/config-hash.js';
-export { RUN_RECORD_FORMAT, runMeasurementsSchema, runRecordSchema } from './results/run-record.js';
-export type { FlopsSummary, LayerDensity, LossSummary, RunMeasurements, RunRecord } from './results/run-record.js';
+export { allUpdatesSkipped, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
+export type { FlopsSummary, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
 export type { RunRecords } from './results/run-log.js';
 export { mergeRuns } from './results/merge-runs.js';
@@ -60,7 +62,7 @@ export { summarize } from './results/summary-stats.js';
 export type { SummaryStat } from './results/summary-stats.js';
 export { aggregateRuns, defaultRows, ROW_ALIASES, rowValue } from './results/aggregate-runs.js';
 export type { AggregateRow, AggregateTable } from './results/aggregate-runs.js';
-export { formatTable, TABLE_FORMATS } from './results/format-table.js';
+export { formatTable, SKIPPED_UPDATES_MARK, skippedUpdatesFootnote, TABLE_FORMATS } from './results/format-table.js';
 export type { TableFormat } from './results/format-table.js';
 export { accuracyVsSparsitySpec, accuracyVsTrainingFlopsSpec, plotPoints, renderSvg } from './results/plot-results.js';
 export type { PlotOptions, PlotPoint } from './results/plot-results.js';
