@@ -30,6 +30,8 @@ export interface ResolveRunsOptions<C> {
   readonly overrides?: Readonly<Record<string, { readonly value: JsonValue; readonly option: string }>>;
   /** The suite's name in error messages. @default 'file' */
   readonly source?: string;
+  /** Return the problems in {@link ResolvedSuite.problems} (with the valid runs) instead of throwing. @default false */
+  readonly collectProblems?: boolean;
 }
 
 /** What {@link resolveRuns} returns. */
@@ -38,6 +40,8 @@ export interface ResolvedSuite<C> {
   readonly runs: ResolvedRun<C>[];
   /** Runs dropped because an earlier run has the same identity. */
   readonly duplicates: number;
+  /** With `collectProblems`: every problem found (the runs that had one are left out of `runs`). */
+  readonly problems?: readonly SuiteProblem[];
 }
 
 /** A short description of a run for messages: `#3 (algorithm.method=rigl, seed=1)`. */
@@ -116,6 +120,7 @@ export function resolveRuns<C>(suite: Suite, planned: readonly PlannedRun[], opt
     seen.add(hash);
     runs.push({ index: plan.index, ...(plan.grid !== undefined ? { grid: plan.grid } : {}), axes: plan.axes, config: parsed.data, hash });
   }
+  if (options.collectProblems) return { runs, duplicates, problems: [...problems.values()] };
   if (problems.size > 0) {
     throw new SuiteError(options.source ?? 'file', [...problems.values()] satisfies SuiteProblem[]);
   }

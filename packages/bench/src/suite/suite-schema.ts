@@ -26,8 +26,7 @@ export const valuesAxisSchema = closedObject({
 });
 
 /** Several knobs that change together: the i-th run of the axis takes the i-th value of every list. */
-export const zipAxisSchema = z
-  .strictObject({
+export const zipAxisSchema = closedObject({
     /** Selects a zipped axis. */
     kind: z.literal('zip'),
     /** Column name in tables and results. */
@@ -101,8 +100,7 @@ export const gridSchema = closedObject({
  * A benchmark suite: a base run configuration and axes that expand to a grid of runs. Either `axes` (one grid)
  * or `grids` (the union of several grids, e.g. dense once per seed beside a method × sparsity grid).
  */
-export const suiteSchema = z
-  .strictObject({
+export const suiteSchema = closedObject({
     /** Editors' JSON-schema pointer; ignored. */
     $schema: z.string().optional(),
     /** The suite's name, stored with every result. */

@@ -8,8 +8,7 @@ import { flattenIssues } from '../suite/zod-issues.js';
 export const datasetNameSchema = z.enum(DATASET_REQUESTS);
 
 /** Which data a run trains and tests on, and how it is prepared. */
-export const dataConfigSchema = z
-  .strictObject({
+export const dataConfigSchema = closedObject({
     /** The full Fashion-MNIST (60k/10k) or the 5k/1k subset shipped with the package. @default 'fashion-mnist' */
     dataset: datasetNameSchema.default('fashion-mnist'),
     /** A directory holding the four Fashion-MNIST IDX files (gzip or raw); searched first when set. */
@@ -60,8 +59,7 @@ export const lrScheduleConfigSchema = z.discriminatedUnion('kind', [
     /** The learning rate stays at `learningRate`. */
     kind: z.literal('constant'),
   }),
-  z
-    .strictObject({
+  closedObject({
       /** Multiply the learning rate by `gamma` at each milestone epoch (PyTorch MultiStepLR). */
       kind: z.literal('multistep'),
       /** Epochs (0-based, strictly increasing) at whose start the learning rate is multiplied by `gamma`. */
@@ -107,8 +105,7 @@ export const trainingConfigSchema = closedObject({
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
 /** One experiment: data, model, training protocol, sparse-training algorithm, seed and backend. */
-export const runConfigSchema = z
-  .strictObject({
+export const runConfigSchema = closedObject({
     /** Data set and preparation. @default { dataset: 'fashion-mnist' } */
     data: dataConfigSchema.prefault({}),
     /** The network. @default { kind: 'lenet-300-100' } */
