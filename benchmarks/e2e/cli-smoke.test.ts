@@ -70,9 +70,21 @@ describe('topiary CLI on the embedded subset', () => {
     expect(afterKill.records[0]!.axes).toEqual({ method: 'dense' });
     const firstLine = readFileSync(runs, 'utf8');
 
-    // 2. The same command again finishes only the missing run.
-    const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    // The killed bench left its lock behind; its pid is gone, so the next bench takes it over.
+    expect(JSON.parse(readFileSync(join(out, '.topiary-bench.lock'), 'utf8'))).toMatchObject({ pid: bench.pid });
+
+    // 2. The same command again finishes only the missing run; a second bench on the same --out meanwhile is
+    //    refused with the holder named, so nothing runs twice.
+    const resuming = start(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    const resumedEnd = finish(resuming);
+    while (!readFileSync(join(out, '.topiary-bench.lock'), 'utf8').includes(`"pid":${resuming.pid}`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    expect(second.code, second.stdout).toBe(1);
+    expect(second.stderr).toContain(`held by topiary bench pid ${resuming.pid} on this host`);
+    const resumed = await resumedEnd;
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`took over a stale lock of pid ${bench.pid}`);
+    expect(existsSync(join(out, '.topiary-bench.lock'))).toBe(false);
     expect(resumed.stdout).toContain('smoke: 2 runs, 1 already done, 1 to run');
     expect(resumed.stdout).toMatch(/1 run\(s\) finished, 1 already done, 0 failed of 2/);
     expect(readFileSync(runs, 'utf8').startsWith(firstLine)).toBe(true);
@@ -83,6 +95,8 @@ describe('topiary CLI on the embedded subset', () => {
     expect(rigl.sparsity).toBeCloseTo(0.9, 2);
     expect(rigl.flops.trainingRatio).toBeGreaterThan(0);
     expect(rigl.flops.trainingRatio).toBeLessThan(1);
+    expect(rigl.health).toMatchObject({ skippedSteps: 0, skippedUpdates: 0, warnings: [] });
+    expect(rigl.health!.scheduledUpdates).toBeGreaterThan(0);
     expect(rigl.testAccuracy).toBeGreaterThan(0.1);
     expect(rigl.backend.name).toBe('wasm');
     expect(rigl.versions['@topiary/bench']).toMatch(/^\d+\.\d+\.\d+/);
@@ -115,6 +129,10 @@ describe('topiary CLI on the embedded subset', () => {
     expect(merge.code, merge.stderr).toBe(0);
     expect(merge.stdout).toContain('2 record(s) added, 2 already present');
     expect((await readRunRecords(merged)).records.map((r) => r.hash)).toEqual(records.map((r) => r.hash));
+    const missing = await topiary(['merge', join(dir, 'merged-missing'), join(dir, 'missing1'), join(dir, 'missing2')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/2 input\(s\) have no results file[\s\S]*missing1[\s\S]*missing2/);
+    expect(existsSync(join(dir, 'merged-missing', 'runs.jsonl'))).toBe(false);
 
     // 6. A broken suite is refused before any run, with the JSON path of the problem.
     writeFileSync(suite, JSON.stringify({ name: 'bad', axes: { 'algorithm.method': ['rigl'], 'algorithm.sparsity': [1.5] } }));
