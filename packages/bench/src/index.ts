@@ -31,6 +31,8 @@ export type { AxisLabel, PlannedRun } from './suite/expand-grid.js';
 export { describeRun, resolveRuns } from './suite/resolve-runs.js';
 export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/resolve-runs.js';
 export { loadSuite, parseSuite, resolveSuite } from './suite/load-suite.js';
+export { checkRuns, modelLayerShapes, trainExamplesOf } from './suite/check-runs.js';
+export type { CheckRunsOptions } from './suite/check-runs.js';
 export type { LoadedSuite, LoadSuiteOptions } from './suite/load-suite.js';
 export { SuiteError } from './suite/suite-error.js';
 export type { SuiteProblem } from './suite/suite-error.js';

@@ -33,7 +33,7 @@ export interface BenchReporter {
   stop(): void;
 }
 
-/** What a finished run's record says went wrong in training, or nothing; shown beside the result. */
+/** What a finished run's record says went wrong in training (skipped updates and steps, every warning kind with its count), or nothing. */
 export function healthNote(record: RunRecord): string | undefined {
   const health = record.health;
   if (health === undefined) return undefined;
@@ -41,6 +41,10 @@ export function healthNote(record: RunRecord): string | undefined {
   if (allUpdatesSkipped(record)) notes.push(`all ${health.scheduledUpdates} scheduled mask updates were skipped: the masks never changed (static training)`);
   else if (health.skippedUpdates > 0) notes.push(`${health.skippedUpdates} of ${health.scheduledUpdates} mask updates skipped`);
   if (health.skippedSteps > 0) notes.push(`${health.skippedSteps} step(s) skipped (non-finite loss or gradient)`);
+  for (const warning of health.warnings) {
+    const steps = warning.firstStep === warning.lastStep ? `step ${warning.firstStep}` : `steps ${warning.firstStep}–${warning.lastStep}`;
+    notes.push(`${warning.kind} ×${warning.count} (${steps})`);
+  }
   return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
