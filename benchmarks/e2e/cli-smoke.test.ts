@@ -1,9 +1,10 @@
 // End-to-end check of the `topiary` CLI on the embedded Fashion-MNIST subset: bench (killed after the first
 // finished run, then resumed), table, plot and merge, each as its own process started the way the root
-// `pnpm topiary` script starts it.
+// `pnpm topiary` script starts it. A bench killed with SIGKILL leaves its lock, which the next bench takes over;
+// a folder a live bench holds is refused.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRunRecords } from '@topiary/bench';
@@ -73,15 +74,8 @@ describe('topiary CLI on the embedded subset', () => {
     // The killed bench left its lock behind; its pid is gone, so the next bench takes it over.
     expect(JSON.parse(readFileSync(join(out, '.topiary-bench.lock'), 'utf8'))).toMatchObject({ pid: bench.pid });
 
-    // 2. The same command again finishes only the missing run; a second bench on the same --out meanwhile is
-    //    refused with the holder named, so nothing runs twice.
-    const resuming = start(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
-    const resumedEnd = finish(resuming);
-    while (!readFileSync(join(out, '.topiary-bench.lock'), 'utf8').includes(`"pid":${resuming.pid}`)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
-    expect(second.code, second.stdout).toBe(1);
-    expect(second.stderr).toContain(`held by topiary bench pid ${resuming.pid} on this host`);
-    const resumed = await resumedEnd;
+    // 2. The same command again takes the dead bench's lock over and finishes only the missing run.
+    const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`took over a stale lock of pid ${bench.pid}`);
     expect(existsSync(join(out, '.topiary-bench.lock'))).toBe(false);
@@ -134,7 +128,20 @@ describe('topiary CLI on the embedded subset', () => {
     expect(missing.stderr).toMatch(/2 input\(s\) have no results file[\s\S]*missing1[\s\S]*missing2/);
     expect(existsSync(join(dir, 'merged-missing', 'runs.jsonl'))).toBe(false);
 
-    // 6. A broken suite is refused before any run, with the JSON path of the problem.
+    // 6. A bench on a folder another live bench holds is refused, naming the holder, and runs nothing.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(out, '.topiary-bench.lock'), JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString(), suite: 'smoke' }));
+      const before = readFileSync(runs, 'utf8');
+      const locked = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+      expect(locked.code).toBe(1);
+      expect(locked.stderr).toContain(`held by topiary bench pid ${holder.pid} on this host`);
+      expect(readFileSync(runs, 'utf8')).toBe(before);
+    } finally {
+      holder.kill();
+    }
+
+    // 7. A broken suite is refused before any run, with the JSON path of the problem.
     writeFileSync(suite, JSON.stringify({ name: 'bad', axes: { 'algorithm.method': ['rigl'], 'algorithm.sparsity': [1.5] } }));
     const bad = await topiary(['bench', suite, '--out', join(dir, 'bad')]);
     expect(bad.code).toBe(2);
