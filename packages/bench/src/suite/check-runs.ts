@@ -51,6 +51,16 @@ export async function modelLayerShapes(config: ModelConfig): Promise<LayerShape[
 export interface CheckRunsOptions {
   /** Layer shapes of a model config. @default {@link modelLayerShapes} */
   readonly layerShapes?: (config: ModelConfig) => Promise<readonly LayerShape[]>;
+  /** Where in the suite file a run's config path came from (e.g. `$.axes[0].variants[2].config.algorithm`). @default the config path */
+  readonly locate?: (run: ResolvedRun<RunConfig>, configPath: readonly (string | number)[]) => string;
+}
+
+/** `algorithm.update.drop.kind` or `a.b[2]` as keys. */
+function pathKeys(path: string): (string | number)[] {
+  return path
+    .split(/\.|\[(\d+)\]/)
+    .filter((key) => key !== undefined && key !== '')
+    .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
 }
 
 /**
@@ -64,7 +74,9 @@ export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options
   const layerShapes = options.layerShapes ?? modelLayerShapes;
   const shapes = new Map<string, Promise<readonly LayerShape[]>>();
   const problems = new Map<string, { where: string; message: string; runs: string[] }>();
-  const add = (where: string, message: string, run: ResolvedRun<RunConfig>): void => {
+  const add = (configPath: string, problem: string, run: ResolvedRun<RunConfig>): void => {
+    const where = options.locate ? options.locate(run, pathKeys(configPath)) : configPath;
+    const message = options.locate ? `${configPath}: ${problem}` : problem;
     const key = `${where}\u0000${message}`;
     const entry = problems.get(key) ?? { where, message, runs: [] };
     entry.runs.push(describeRun(run));

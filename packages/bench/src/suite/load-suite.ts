@@ -6,7 +6,7 @@ import type { JsonValue } from './dotted-path.js';
 import { checkRuns, type CheckRunsOptions } from './check-runs.js';
 import { expandGrid } from './expand-grid.js';
 import { formatJsonPath } from './json-path.js';
-import { resolveRuns, type ResolvedRun } from './resolve-runs.js';
+import { locateInSuite, resolveRuns, type ResolvedRun } from './resolve-runs.js';
 import { SuiteError, type SuiteProblem } from './suite-error.js';
 import { suiteSchema, type Suite } from './suite-schema.js';
 import { flattenIssues } from './zod-issues.js';
@@ -63,12 +63,12 @@ export function parseSuite(json: unknown, source = 'suite'): Suite {
  * const { runs } = resolveSuite(parseSuite({ name: 'demo', base: {}, axes: { seed: [0, 1] } }));
  */
 export function resolveSuite(suite: Suite, options: LoadSuiteOptions = {}, source = suite.name): LoadedSuite {
-  const { problems, ...loaded } = expandSuite(suite, options, source);
+  const { problems, locate: _locate, ...loaded } = expandSuite(suite, options, source);
   if (problems.length > 0) throw new SuiteError(source, problems);
   return loaded;
 }
 
-function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): LoadedSuite & { problems: readonly SuiteProblem[] } {
+function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): LoadedSuite & { problems: readonly SuiteProblem[]; locate: CheckRunsOptions['locate'] } {
   const overrides: Record<string, { value: JsonValue; option: string }> = {};
   if (options.backend !== undefined) overrides['backend'] = { value: options.backend, option: '--backend' };
   if (options.dataDir !== undefined) overrides['data.dir'] = { value: options.dataDir, option: '--data' };
@@ -85,7 +85,12 @@ function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): L
     source,
     collectProblems: true,
   });
-  return { suite, runs, duplicates, problems: problems ?? [] };
+  const plans = new Map(planned.map((plan) => [plan.index, plan]));
+  const locate = (run: ResolvedRun<RunConfig>, configPath: readonly (string | number)[]): string => {
+    const plan = plans.get(run.index);
+    return plan ? locateInSuite(plan, configPath, suite, overrides) : configPath.join('.');
+  };
+  return { suite, runs, duplicates, problems: problems ?? [], locate };
 }
 
 /**
@@ -97,9 +102,9 @@ function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): L
 export async function loadSuite(file: string, options: LoadSuiteOptions = {}): Promise<LoadedSuite> {
   const source = basename(file);
   const text = await readFile(file, 'utf8');
-  const { problems, ...loaded } = expandSuite(parseSuite(parseJsonText(text, file), source), options, source);
+  const { problems, locate, ...loaded } = expandSuite(parseSuite(parseJsonText(text, file), source), options, source);
   // the runs whose config is valid are checked whole too, so that one error report lists every problem
-  const all = [...problems, ...(await checkRuns(loaded.runs, options))];
+  const all = [...problems, ...(await checkRuns(loaded.runs, { locate, ...options }))];
   if (all.length > 0) throw new SuiteError(source, all);
   return loaded;
 }

@@ -54,8 +54,8 @@ function startsWith(path: readonly (string | number)[], prefix: readonly string[
   return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
 }
 
-/** Finds where in the suite file (or on the command line) the value at `configPath` came from. */
-function locate(
+/** Finds where in the suite file (or on the command line) the value at `configPath` of a run came from. */
+export function locateInSuite(
   run: PlannedRun,
   configPath: readonly (string | number)[],
   suite: Suite,
@@ -108,7 +108,7 @@ export function resolveRuns<C>(suite: Suite, planned: readonly PlannedRun[], opt
     const parsed = options.schema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       for (const issue of flattenIssues(parsed.error)) {
-        addProblem(locate(plan, issue.path, suite, options.overrides), `${issue.path.join('.') || '(config)'}: ${issue.message}`, describeRun(plan));
+        addProblem(locateInSuite(plan, issue.path, suite, options.overrides), `${issue.path.join('.') || '(config)'}: ${issue.message}`, describeRun(plan));
       }
       continue;
     }
