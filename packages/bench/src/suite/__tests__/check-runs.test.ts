@@ -65,5 +65,12 @@ describe('a suite is checked whole before any run starts', () => {
     expect(error.problems).toHaveLength(4);
     expect(error.message).toMatch(/4 problems/);
     for (const text of ['"mystery"', 'nope', '(got 4096)', '(got 2)']) expect(error.message).toContain(text);
+    // whole-run problems point at the place in the file the value came from, like schema problems
+    expect(error.problems.map((p) => p.where)).toEqual([
+      '$.axes[0].variants[4].config.algorithm.sparsity',
+      '$.axes[0].variants[1].config.algorithm.update.drop.kind',
+      '$.axes[0].variants[2].config.algorithm.distribution',
+      '$.axes[0].variants[3].config.training.batchSize',
+    ]);
   });
 });
