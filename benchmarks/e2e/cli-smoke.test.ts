@@ -1,9 +1,10 @@
 // End-to-end check of the `topiary` CLI on the embedded Fashion-MNIST subset: bench (killed after the first
 // finished run, then resumed), table, plot and merge, each as its own process started the way the root
-// `pnpm topiary` script starts it.
+// `pnpm topiary` script starts it. A bench killed with SIGKILL leaves its lock, which the next bench takes over;
+// a folder a live bench holds is refused.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRunRecords } from '@topiary/bench';
@@ -70,9 +71,14 @@ describe('topiary CLI on the embedded subset', () => {
     expect(afterKill.records[0]!.axes).toEqual({ method: 'dense' });
     const firstLine = readFileSync(runs, 'utf8');
 
-    // 2. The same command again finishes only the missing run.
+    // The killed bench left its lock behind; its pid is gone, so the next bench takes it over.
+    expect(JSON.parse(readFileSync(join(out, '.topiary-bench.lock'), 'utf8'))).toMatchObject({ pid: bench.pid });
+
+    // 2. The same command again takes the dead bench's lock over and finishes only the missing run.
     const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`took over a stale lock of pid ${bench.pid}`);
+    expect(existsSync(join(out, '.topiary-bench.lock'))).toBe(false);
     expect(resumed.stdout).toContain('smoke: 2 runs, 1 already done, 1 to run');
     expect(resumed.stdout).toMatch(/1 run\(s\) finished, 1 already done, 0 failed of 2/);
     expect(readFileSync(runs, 'utf8').startsWith(firstLine)).toBe(true);
@@ -83,6 +89,8 @@ describe('topiary CLI on the embedded subset', () => {
     expect(rigl.sparsity).toBeCloseTo(0.9, 2);
     expect(rigl.flops.trainingRatio).toBeGreaterThan(0);
     expect(rigl.flops.trainingRatio).toBeLessThan(1);
+    expect(rigl.health).toMatchObject({ skippedSteps: 0, skippedUpdates: 0, warnings: [] });
+    expect(rigl.health!.scheduledUpdates).toBeGreaterThan(0);
     expect(rigl.testAccuracy).toBeGreaterThan(0.1);
     expect(rigl.backend.name).toBe('wasm');
     expect(rigl.versions['@topiary/bench']).toMatch(/^\d+\.\d+\.\d+/);
@@ -115,8 +123,25 @@ describe('topiary CLI on the embedded subset', () => {
     expect(merge.code, merge.stderr).toBe(0);
     expect(merge.stdout).toContain('2 record(s) added, 2 already present');
     expect((await readRunRecords(merged)).records.map((r) => r.hash)).toEqual(records.map((r) => r.hash));
+    const missing = await topiary(['merge', join(dir, 'merged-missing'), join(dir, 'missing1'), join(dir, 'missing2')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/2 input\(s\) have no results file[\s\S]*missing1[\s\S]*missing2/);
+    expect(existsSync(join(dir, 'merged-missing', 'runs.jsonl'))).toBe(false);
 
-    // 6. A broken suite is refused before any run, with the JSON path of the problem.
+    // 6. A bench on a folder another live bench holds is refused, naming the holder, and runs nothing.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(out, '.topiary-bench.lock'), JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString(), suite: 'smoke' }));
+      const before = readFileSync(runs, 'utf8');
+      const locked = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+      expect(locked.code).toBe(1);
+      expect(locked.stderr).toContain(`held by topiary bench pid ${holder.pid} on this host`);
+      expect(readFileSync(runs, 'utf8')).toBe(before);
+    } finally {
+      holder.kill();
+    }
+
+    // 7. A broken suite is refused before any run, with the JSON path of the problem.
     writeFileSync(suite, JSON.stringify({ name: 'bad', axes: { 'algorithm.method': ['rigl'], 'algorithm.sparsity': [1.5] } }));
     const bad = await topiary(['bench', suite, '--out', join(dir, 'bad')]);
     expect(bad.code).toBe(2);

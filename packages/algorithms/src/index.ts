@@ -31,3 +31,13 @@ export { ConfigError, configErrorFromZod, formatPath, parseStrategyConfig } from
 export { resolveDistribution, resolveGrowInit, resolveStrategy } from './config/resolve.js';
 export type { ComponentFactory, ComponentRegistry, ResolveContext } from './config/resolve.js';
 export { strategyJsonSchema } from './config/json-schema.js';
+export {
+  dropComponentConfigSchema,
+  dropFractionScheduleConfigSchema,
+  growComponentConfigSchema,
+  redistributionComponentConfigSchema,
+  targetSparsityScheduleConfigSchema,
+} from './config/schema.js';
+export type { TargetSparsityScheduleConfig } from './config/schema.js';
+export { closedObject, describeIssue, editDistance, formatValue, nearestName, unknownKeysMessage } from './config/suggest.js';
+export type { DescribedIssue } from './config/suggest.js';

@@ -63,14 +63,14 @@ describe('JSON strategy configs', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(pattern);
     };
-    fails({ method: 'rigl', sparsity: 1 }, /algorithm\.sparsity: .*\[0, 1\)/);
+    fails({ method: 'rigl', sparsity: 1 }, /algorithm\.sparsity: must be < 1 \(got 1\)/);
     fails({ method: 'rigl', sparsity: 1.5 }, /algorithm\.sparsity/);
     fails({ method: 'rigl', sparsity: 0.9, dropFraction: 2 }, /algorithm\.dropFraction/);
     fails({ method: 'rigl', sparsity: 0.9, updateEvery: 0 }, /algorithm\.updateEvery/);
     fails({ method: 'rigl', sparsity: 0.9, end: 0 }, /algorithm\.end/);
     fails({ method: 'lottery', sparsity: 0.9 }, /algorithm\.method/);
     fails({ method: 'rigl', sparsity: 0.9, distribution: { kind: 'erdos' } }, /algorithm\.distribution\.kind/);
-    fails({ method: 'rigl', sparsity: 0.9, updateEvry: 10 }, /algorithm: unknown key\(s\) "updateEvry"/);
+    fails({ method: 'rigl', sparsity: 0.9, updateEvry: 10 }, /algorithm: unknown key "updateEvry" \(did you mean "updateEvery"\?\)/);
     fails({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'mystery' }, dropFraction: { kind: 'constant', value: 0.1 } } }, /algorithm\.update\.drop\.kind: unknown drop criterion "mystery"; allowed: magnitude, random, saliency, set/);
     fails({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'magnitude' } } }, /algorithm\.update\.dropFraction: an update needs/);
     expect(() => parseStrategyConfig({ method: 'rigl' })).toThrow(/sparsity/);

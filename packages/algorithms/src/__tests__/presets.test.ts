@@ -56,13 +56,13 @@ describe('presets carry the papers defaults', () => {
   });
 
   it('refuses bad options naming the field and the allowed range', () => {
-    expect(() => rigl({ sparsity: 1, totalSteps: 10 })).toThrow(/rigl\.sparsity must be a number in \[0, 1\), got 1/);
-    expect(() => rigl({ sparsity: -0.1, totalSteps: 10 })).toThrow(/rigl\.sparsity must be a number in \[0, 1\), got -0\.1/);
-    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, dropFraction: 1.5 })).toThrow(/rigl\.dropFraction must be a number in \[0, 1\], got 1\.5/);
-    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, updateEvery: 0 })).toThrow(/rigl\.updateEvery must be a positive integer, got 0/);
-    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, end: 0.5, begin: 60 })).toThrow(/rigl\.begin must be an integer step in \[0, T_end = 50\), got 60/);
-    expect(() => magnitudePruning({ sparsity: 0.9, totalSteps: 100, begin: 0.8, end: 0.5 })).toThrow(/magnitudePruning\.end must be a fraction/);
-    expect(() => snip({ sparsity: 0.9, totalSteps: 10, scope: 'x' as never })).toThrow(/snip\.scope must be 'global' or 'layer'/);
+    expect(() => rigl({ sparsity: 1, totalSteps: 10 })).toThrow(/rigl\.sparsity: must be < 1 \(got 1\)/);
+    expect(() => rigl({ sparsity: -0.1, totalSteps: 10 })).toThrow(/rigl\.sparsity: must be ≥ 0 \(got -0\.1\)/);
+    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, dropFraction: 1.5 })).toThrow(/rigl\.dropFraction: must be ≤ 1 \(got 1\.5\)/);
+    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, updateEvery: 0 })).toThrow(/rigl\.updateEvery: must be > 0 \(got 0\)/);
+    expect(() => rigl({ sparsity: 0.9, totalSteps: 100, end: 0.5, begin: 60 })).toThrow(/rigl\.begin: must be an integer step in \[0, T_end = 50\).*\(got 60\)/);
+    expect(() => magnitudePruning({ sparsity: 0.9, totalSteps: 100, begin: 0.8, end: 0.5 })).toThrow(/magnitudePruning\.end: must leave end > begin .*\(got 0\.5\)/);
+    expect(() => snip({ sparsity: 0.9, totalSteps: 10, scope: 'x' as never })).toThrow(/snip\.scope: .*"global".*\(got "x"\)/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strategyConfigSchema, type StrategyConfig } from './schema.js';
+import { describeIssue } from './suggest.js';
 
 /** A config that failed validation; `issues` carry JSON paths such as `algorithm.distribution.kind`. */
 export class ConfigError extends Error {
@@ -24,23 +25,14 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Turns a zod error into a {@link ConfigError} whose paths start at `root`. */
+/** Turns a zod error (parsed with `reportInput: true`) into a {@link ConfigError} whose paths start at `root`; messages show the refused values. */
 export function configErrorFromZod(error: z.ZodError, root: string): ConfigError {
   return new ConfigError(
     error.issues.map((issue) => {
-      let message = issue.message;
-      if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-        message = `unknown ${String(issue.discriminator)}; allowed: ${describeOptions(issue)}`;
-      }
-      if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-      return { path: formatPath(root, issue.path), message };
+      const { path, message } = describeIssue(issue);
+      return { path: formatPath(root, path), message };
     }),
   );
-}
-
-function describeOptions(issue: z.core.$ZodIssue): string {
-  const note = (issue as { note?: string }).note;
-  return note ?? issue.message;
 }
 
 /**
@@ -48,7 +40,7 @@ function describeOptions(issue: z.core.$ZodIssue): string {
  * of every problem (`root` prefixes the paths, e.g. `algorithm`).
  */
 export function parseStrategyConfig(json: unknown, root = ''): StrategyConfig {
-  const result = strategyConfigSchema.safeParse(json);
+  const result = strategyConfigSchema.safeParse(json, { reportInput: true });
   if (!result.success) throw configErrorFromZod(result.error, root);
   return result.data;
 }

@@ -12,7 +12,8 @@ import { snfs } from '../presets/snfs.js';
 import { snip } from '../presets/snip.js';
 import { staticSparse } from '../presets/static-sparse.js';
 import { ConfigError, parseStrategyConfig } from './parse.js';
-import type { ComponentConfig, DistributionConfig, GrowInitConfig, ScheduleConfig, StrategyConfig } from './schema.js';
+import type { ComponentConfig, DistributionConfig, GrowInitConfig, ScheduleConfig, StrategyConfig, TargetSparsityScheduleConfig } from './schema.js';
+import { nearestName } from './suggest.js';
 
 /** Builds a component from the options written next to its `kind`. */
 export type ComponentFactory<T> = (options: Readonly<Record<string, unknown>>) => T;
@@ -59,7 +60,9 @@ function component<T>(what: string, config: ComponentConfig, builtins: Record<st
   const factory = user?.[kind] ?? builtins[kind];
   if (!factory) {
     const allowed = [...Object.keys(builtins), ...Object.keys(user ?? {})];
-    throw new ConfigError([{ path: `${path}.kind`, message: `unknown ${what} ${JSON.stringify(kind)}; allowed: ${allowed.join(', ')} (register others through the registry option)` }]);
+    const near = nearestName(kind, allowed);
+    const hint = near !== undefined ? ` (did you mean ${JSON.stringify(near)}?)` : '';
+    throw new ConfigError([{ path: `${path}.kind`, message: `unknown ${what} ${JSON.stringify(kind)}${hint}; allowed: ${allowed.join(', ')} (register others through the registry option)` }]);
   }
   try {
     return factory(options);
@@ -108,7 +111,7 @@ export function resolveGrowInit(config: GrowInitConfig): GrowInitializer {
   }
 }
 
-function resolveSchedule(config: ScheduleConfig, schedule: UpdateSchedule, path: string, final: number): Schedule {
+function resolveSchedule(config: ScheduleConfig | TargetSparsityScheduleConfig, schedule: UpdateSchedule, path: string, final: number): Schedule {
   switch (config.kind) {
     case 'constant':
       return constantSchedule(config.value);
@@ -201,9 +204,6 @@ function resolveCustom(config: Extract<StrategyConfig, { method: 'custom' }>, co
   if (!u) return strategy;
   const path = withRoot(root, 'update');
   const schedule = presetUpdateSchedule(path, context.totalSteps, { updateEvery: u.updateEvery, begin: u.begin, end: u.end ?? 1 }, { end: 1 });
-  if (!u.dropFraction && !u.targetSparsity) {
-    throw new ConfigError([{ path: `${path}.dropFraction`, message: 'an update needs dropFraction (drop-and-grow) or targetSparsity (pruning)' }]);
-  }
   return {
     ...strategy,
     update: {

@@ -1,6 +1,10 @@
-import { check, checkPositiveInteger, checkSparsity, cosineSchedule, updateSchedule } from '@topiary/core';
-import type { Distribution, GrowInitializer, Schedule, UpdateSchedule } from '@topiary/core';
+import { check, cosineSchedule, updateSchedule } from '@topiary/core';
+import type { Distribution, DropCriterion, GrowCriterion, GrowInitializer, Schedule, UpdateSchedule } from '@topiary/core';
 import { zerosInit } from '@topiary/grow';
+import { z } from 'zod';
+import { formatPath } from '../config/parse.js';
+import { endFractionField, positiveIntField, sparsityField, stepField } from '../config/schema.js';
+import { describeIssue, formatValue } from '../config/suggest.js';
 
 /** Options every preset takes. */
 export interface PresetOptions {
@@ -27,28 +31,58 @@ export interface UpdateOptions {
 /** Drop-fraction schedule shapes a preset may use. */
 export type DropScheduleKind = 'cosine' | 'constant' | 'linear';
 
-/** Checks the common preset options and returns the validated sparsity and totalSteps. */
-export function checkPreset(name: string, options: PresetOptions): void {
+function hasMethods(value: unknown, ...names: string[]): boolean {
+  return value !== null && typeof value === 'object' && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+/** A {@link Distribution} object in preset options. */
+export const distributionOption = z.custom<Distribution>((v) => hasMethods(v, 'densities'), { message: 'must be a Distribution (an object with densities(), e.g. erdosRenyiKernel())' });
+/** A {@link GrowInitializer} object in preset options. */
+export const growInitOption = z.custom<GrowInitializer>((v) => hasMethods(v, 'values'), { message: 'must be a GrowInitializer (an object with values(), e.g. zerosInit())' });
+/** A {@link DropCriterion} object in preset options. */
+export const dropOption = z.custom<DropCriterion>((v) => hasMethods(v, 'score'), { message: 'must be a DropCriterion (an object with score(), e.g. magnitudeDrop())' });
+/** A {@link GrowCriterion} object in preset options. */
+export const growOption = z.custom<GrowCriterion>((v) => hasMethods(v, 'score'), { message: 'must be a GrowCriterion (an object with score(), e.g. gradientGrow())' });
+
+/** The fields of {@link PresetOptions}, checked with the same ranges as the JSON configs. */
+export const presetFields = { sparsity: sparsityField, totalSteps: positiveIntField, distribution: distributionOption.optional() };
+/** The fields of {@link UpdateOptions}, checked with the same ranges as the JSON configs. */
+export const updateOptionFields = { updateEvery: positiveIntField.optional(), begin: stepField.optional(), end: endFractionField.optional(), growInit: growInitOption.optional() };
+
+/**
+ * Checks a preset's options with its zod schema (the ranges, contradictions and unknown keys of the JSON configs)
+ * and throws a RangeError naming each field as `preset.field` with the refused value.
+ */
+export function checkPresetOptions(name: string, schema: z.ZodType, options: unknown): void {
   check(options != null && typeof options === 'object', name, options, 'an options object with sparsity and totalSteps');
-  checkSparsity(options.sparsity, `${name}.sparsity`);
-  checkPositiveInteger(options.totalSteps, `${name}.totalSteps`);
+  const result = schema.safeParse(options, { reportInput: true });
+  if (result.success) return;
+  const lines = result.error.issues.map((issue) => {
+    const { path, message } = describeIssue(issue);
+    return `${formatPath(name, path)}: ${message}`;
+  });
+  throw new RangeError(lines.join('\n'));
 }
 
 /** The update schedule [begin, end·totalSteps) every ΔT, validated with field names of preset `name`. */
 export function presetUpdateSchedule(name: string, totalSteps: number, options: UpdateOptions, defaults: { end: number }): UpdateSchedule {
   const every = options.updateEvery ?? 100;
-  checkPositiveInteger(every, `${name}.updateEvery`);
+  const fail = (field: string, value: unknown, must: string): never => {
+    throw new RangeError(`${name}.${field}: ${must} (got ${formatValue(value)})`);
+  };
+  if (!(Number.isInteger(every) && every > 0)) fail('updateEvery', every, 'must be a positive integer');
   const endFraction = options.end ?? defaults.end;
-  check(Number.isFinite(endFraction) && endFraction > 0 && endFraction <= 1, `${name}.end`, endFraction, 'a fraction of totalSteps in (0, 1]');
+  if (!(Number.isFinite(endFraction) && endFraction > 0 && endFraction <= 1)) fail('end', endFraction, 'must be a fraction of totalSteps in (0, 1]');
   const begin = options.begin ?? 0;
   const end = Math.max(1, Math.round(endFraction * totalSteps));
-  check(Number.isInteger(begin) && begin >= 0 && begin < end, `${name}.begin`, begin, `an integer step in [0, T_end = ${end})`);
+  if (!(Number.isInteger(begin) && begin >= 0 && begin < end)) fail('begin', begin, `must be an integer step in [0, T_end = ${end}) (T_end = end ${endFraction} × totalSteps ${totalSteps})`);
   return updateSchedule({ begin, end, every });
 }
 
 /** A drop-fraction schedule of the given shape, from `initial` at `begin` to `floor` at the schedule's end. */
 export function dropFractionSchedule(name: string, kind: DropScheduleKind, initial: number, schedule: UpdateSchedule, floor = 0): Schedule {
-  check(Number.isFinite(initial) && initial >= 0 && initial <= 1, `${name}.dropFraction`, initial, 'a number in [0, 1]');
+  if (!(Number.isFinite(initial) && initial >= 0 && initial <= 1)) throw new RangeError(`${name}.dropFraction: must be in [0, 1] (got ${formatValue(initial)})`);
+  if (!(Number.isFinite(floor) && floor >= 0 && floor <= initial)) throw new RangeError(`${name}.floor: must be in [0, dropFraction = ${initial}] (got ${formatValue(floor)})`);
   const span = schedule.end - schedule.begin;
   if (kind === 'constant') return { kind: 'constant', valueAt: () => initial };
   if (kind === 'cosine') {

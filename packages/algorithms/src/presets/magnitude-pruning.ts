@@ -1,8 +1,19 @@
-import { check, checkPositiveInteger, polynomialSparsitySchedule, updateSchedule } from '@topiary/core';
+import { polynomialSparsitySchedule, updateSchedule } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
 import { uniform } from '@topiary/distributions';
 import { magnitudeDrop } from '@topiary/drop';
-import { checkPreset, type PresetOptions } from './common.js';
+import { z } from 'zod';
+import { endFractionField, positiveIntField, pruningFieldsOrdered, sparsityField } from '../config/schema.js';
+import { closedObject, formatValue } from '../config/suggest.js';
+import { checkPresetOptions, presetFields, type PresetOptions } from './common.js';
+
+const pruningOptionsSchema = closedObject({
+  ...presetFields,
+  updateEvery: positiveIntField.optional(),
+  begin: z.number().min(0, 'must be ≥ 0').lt(1, 'must be < 1 (a fraction of totalSteps)').optional(),
+  end: endFractionField.optional(),
+  initialSparsity: sparsityField.optional(),
+}).superRefine(pruningFieldsOrdered);
 
 /** Options of {@link magnitudePruning}. */
 export interface MagnitudePruningOptions extends PresetOptions {
@@ -22,16 +33,15 @@ export interface MagnitudePruningOptions extends PresetOptions {
  * s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³; no regrowth. Uniform per-layer sparsity by default.
  */
 export function magnitudePruning(options: MagnitudePruningOptions): SparseStrategy {
-  checkPreset('magnitudePruning', options);
+  checkPresetOptions('magnitudePruning', pruningOptionsSchema, options);
   const every = options.updateEvery ?? 100;
-  checkPositiveInteger(every, 'magnitudePruning.updateEvery');
   const beginFraction = options.begin ?? 0;
   const endFraction = options.end ?? 0.75;
-  check(Number.isFinite(beginFraction) && beginFraction >= 0 && beginFraction < 1, 'magnitudePruning.begin', beginFraction, 'a fraction of totalSteps in [0, 1)');
-  check(Number.isFinite(endFraction) && endFraction > beginFraction && endFraction <= 1, 'magnitudePruning.end', endFraction, `a fraction of totalSteps in (begin = ${beginFraction}, 1]`);
   const begin = Math.round(beginFraction * options.totalSteps);
   const span = Math.round(endFraction * options.totalSteps) - begin;
-  check(every <= span, 'magnitudePruning.updateEvery', every, `at most the pruning span of ${span} steps (end − begin of totalSteps ${options.totalSteps})`);
+  if (every > span) {
+    throw new RangeError(`magnitudePruning.updateEvery: must be at most the pruning span of ${span} steps (end − begin of totalSteps ${options.totalSteps}) (got ${formatValue(every)})`);
+  }
   // align the end to the update grid so that the last pruning step reaches the final sparsity exactly
   const end = begin + Math.floor(span / every) * every;
   return {

@@ -2,7 +2,10 @@ import type { SparseStrategy } from '@topiary/core';
 import { erdosRenyi } from '@topiary/distributions';
 import { magnitudeDrop, setDrop } from '@topiary/drop';
 import { randomGrow } from '@topiary/grow';
-import { checkPreset, defaultGrowInit, dropFractionSchedule, presetUpdateSchedule, type DropScheduleKind, type PresetOptions, type UpdateOptions } from './common.js';
+import { z } from 'zod';
+import { fractionField } from '../config/schema.js';
+import { closedObject } from '../config/suggest.js';
+import { checkPresetOptions, defaultGrowInit, presetFields, updateOptionFields, dropFractionSchedule, presetUpdateSchedule, type DropScheduleKind, type PresetOptions, type UpdateOptions } from './common.js';
 
 /** Options of {@link set}. */
 export interface SetOptions extends PresetOptions, UpdateOptions {
@@ -14,6 +17,14 @@ export interface SetOptions extends PresetOptions, UpdateOptions {
   dropRule?: 'sign' | 'magnitude';
 }
 
+const setOptionsSchema = closedObject({
+  ...presetFields,
+  ...updateOptionFields,
+  dropFraction: fractionField.optional(),
+  dropSchedule: z.enum(['cosine', 'constant', 'linear']).optional(),
+  dropRule: z.enum(['sign', 'magnitude']).optional(),
+});
+
 /**
  * SET (Mocanu et al. 2018, "Scalable training of artificial neural networks with adaptive sparse
  * connectivity"): Erdős–Rényi initial topology; at each update remove the fraction ζ = 0.3 of the smallest
@@ -22,10 +33,9 @@ export interface SetOptions extends PresetOptions, UpdateOptions {
  * epoch and keep `end` = 1.
  */
 export function set(options: SetOptions): SparseStrategy {
-  checkPreset('set', options);
+  checkPresetOptions('set', setOptionsSchema, options);
   const schedule = presetUpdateSchedule('set', options.totalSteps, options, { end: 1 });
   const rule = options.dropRule ?? 'sign';
-  if (rule !== 'sign' && rule !== 'magnitude') throw new RangeError(`set.dropRule must be 'sign' or 'magnitude', got ${JSON.stringify(rule)}`);
   return {
     name: 'set',
     sparsity: options.sparsity,

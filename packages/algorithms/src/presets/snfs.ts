@@ -2,7 +2,10 @@ import type { SparseStrategy } from '@topiary/core';
 import { momentumRedistribution, uniform } from '@topiary/distributions';
 import { magnitudeDrop } from '@topiary/drop';
 import { momentumGrow } from '@topiary/grow';
-import { checkPreset, defaultGrowInit, dropFractionSchedule, presetUpdateSchedule, type PresetOptions, type UpdateOptions } from './common.js';
+import { z } from 'zod';
+import { fractionField, SNFS_DEFAULT_DROP_FRACTION, snfsFloorNotAboveDropFraction } from '../config/schema.js';
+import { closedObject } from '../config/suggest.js';
+import { checkPresetOptions, defaultGrowInit, presetFields, updateOptionFields, dropFractionSchedule, presetUpdateSchedule, type PresetOptions, type UpdateOptions } from './common.js';
 
 /** Options of {@link snfs}. */
 export interface SnfsOptions extends PresetOptions, UpdateOptions {
@@ -14,6 +17,14 @@ export interface SnfsOptions extends PresetOptions, UpdateOptions {
   redistribute?: boolean;
 }
 
+const snfsOptionsSchema = closedObject({
+  ...presetFields,
+  ...updateOptionFields,
+  dropFraction: fractionField.optional(),
+  dropFractionFloor: fractionField.optional(),
+  redistribute: z.boolean().optional(),
+}).superRefine(snfsFloorNotAboveDropFraction);
+
 /**
  * Sparse momentum, SNFS (Dettmers & Zettlemoyer 2019, "Sparse Networks from Scratch: Faster Training without
  * Losing Performance"): at each update prune the fraction p (0.5, cosine-decayed to 0.005) of the
@@ -22,10 +33,9 @@ export interface SnfsOptions extends PresetOptions, UpdateOptions {
  * updates once per epoch until the end: pass `updateEvery` = steps per epoch.
  */
 export function snfs(options: SnfsOptions): SparseStrategy {
-  checkPreset('snfs', options);
+  checkPresetOptions('snfs', snfsOptionsSchema, options);
   const schedule = presetUpdateSchedule('snfs', options.totalSteps, options, { end: 1 });
   const floor = options.dropFractionFloor ?? 0.005;
-  if (!(Number.isFinite(floor) && floor >= 0 && floor <= 1)) throw new RangeError(`snfs.dropFractionFloor must be a number in [0, 1], got ${floor}`);
   const redistribute = options.redistribute ?? true;
   return {
     name: 'snfs',
@@ -37,7 +47,7 @@ export function snfs(options: SnfsOptions): SparseStrategy {
       drop: magnitudeDrop(),
       grow: momentumGrow(),
       growInit: defaultGrowInit(options),
-      dropFraction: dropFractionSchedule('snfs', 'cosine', options.dropFraction ?? 0.5, schedule, floor),
+      dropFraction: dropFractionSchedule('snfs', 'cosine', options.dropFraction ?? SNFS_DEFAULT_DROP_FRACTION, schedule, floor),
       ...(redistribute ? { redistribution: momentumRedistribution() } : {}),
     },
   };

@@ -1,7 +1,11 @@
 import type { SparseStrategy } from '@topiary/core';
 import { erdosRenyiKernel } from '@topiary/distributions';
 import { saliencyDrop } from '@topiary/drop';
-import { checkPreset, type PresetOptions } from './common.js';
+import { z } from 'zod';
+import { closedObject } from '../config/suggest.js';
+import { checkPresetOptions, presetFields, type PresetOptions } from './common.js';
+
+const snipOptionsSchema = closedObject({ ...presetFields, scope: z.enum(['global', 'layer']).optional() });
 
 /** Options of {@link snip}. */
 export interface SnipOptions extends PresetOptions {
@@ -14,9 +18,8 @@ export interface SnipOptions extends PresetOptions {
  * initialisation keeping the weights with the largest saliency |w · ∂L/∂w| on the first batch, then static.
  */
 export function snip(options: SnipOptions): SparseStrategy {
-  checkPreset('snip', options);
+  checkPresetOptions('snip', snipOptionsSchema, options);
   const scope = options.scope ?? 'global';
-  if (scope !== 'global' && scope !== 'layer') throw new RangeError(`snip.scope must be 'global' or 'layer', got ${JSON.stringify(scope)}`);
   return {
     name: 'snip',
     sparsity: options.sparsity,

@@ -1,3 +1,4 @@
+import { closedObject } from '@topiary/algorithms';
 import { z } from 'zod';
 
 /** Activation functions a configurable MLP may use between its hidden layers. */
@@ -7,13 +8,13 @@ export const mlpActivationSchema = z.enum(['relu', 'tanh', 'sigmoid', 'elu', 'se
 export type MlpActivation = z.output<typeof mlpActivationSchema>;
 
 /** LeNet-300-100 (LeCun et al. 1998): 784-300-100-10 fully connected, ReLU, softmax output. */
-export const lenet300100ConfigSchema = z.strictObject({
+export const lenet300100ConfigSchema = closedObject({
   /** Selects LeNet-300-100. */
   kind: z.literal('lenet-300-100'),
 });
 
 /** A fully connected network 784-h1-…-hn-10 with a softmax output. */
-export const mlpConfigSchema = z.strictObject({
+export const mlpConfigSchema = closedObject({
   /** Selects the configurable MLP. */
   kind: z.literal('mlp'),
   /** Hidden layer widths, input side first. @default [300, 100] */
@@ -28,7 +29,7 @@ export const mlpConfigSchema = z.strictObject({
  * 28→14→10→5 exactly as in the classic network; `classic-32` zero-pads the image to 32×32 and uses 'valid'
  * padding everywhere, as in the paper. Both end in a 5×5×16 = 400-wide flatten and have 61,706 parameters.
  */
-export const lenet5ConfigSchema = z.strictObject({
+export const lenet5ConfigSchema = closedObject({
   /** Selects LeNet-5. */
   kind: z.literal('lenet-5'),
   /** Input handling: 'same-28' (28×28, 'same' first conv) or 'classic-32' (pad to 32×32). @default 'same-28' */

@@ -1,7 +1,7 @@
 import { getPath, type JsonValue } from '../suite/dotted-path.js';
 import type { AxisLabel } from '../suite/expand-grid.js';
 import { labelOf } from '../suite/expand-grid.js';
-import type { RunRecord } from './run-record.js';
+import { allUpdatesSkipped, type RunRecord } from './run-record.js';
 import { summarize, type SummaryStat } from './summary-stats.js';
 
 /**
@@ -37,6 +37,8 @@ export interface AggregateRow {
   readonly inferenceFlopsAbsolute: SummaryStat;
   /** Measured overall sparsity at the end of training. */
   readonly measuredSparsity: SummaryStat;
+  /** Runs of the row whose scheduled mask updates were all skipped (their masks never changed); tables flag them. */
+  readonly allUpdatesSkipped: number;
 }
 
 /** A summarised results table. */
@@ -111,6 +113,7 @@ export function aggregateRuns(records: readonly RunRecord[], rows: readonly stri
     trainingFlopsAbsolute: summarize(group.map((r) => r.flops.training)),
     inferenceFlopsAbsolute: summarize(group.map((r) => r.flops.inferencePerSample)),
     measuredSparsity: summarize(group.map((r) => r.sparsity)),
+    allUpdatesSkipped: group.filter((r) => allUpdatesSkipped(r)).length,
   }));
   return { rows: [...rows], entries };
 }

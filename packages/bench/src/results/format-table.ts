@@ -25,16 +25,36 @@ function ratio(stat: SummaryStat): string {
   return stat.mean.toFixed(2);
 }
 
+/** The marker of a row some of whose runs had every scheduled mask update skipped. */
+export const SKIPPED_UPDATES_MARK = '†';
+
+/** The footnote explaining {@link SKIPPED_UPDATES_MARK}, or nothing when no row is flagged. */
+export function skippedUpdatesFootnote(table: AggregateTable): string | undefined {
+  if (!table.entries.some((entry) => entry.allUpdatesSkipped > 0)) return undefined;
+  return `${SKIPPED_UPDATES_MARK} every scheduled mask update of these runs was skipped (non-finite scores): their masks never changed, so they are static sparse training whatever the method says`;
+}
+
+function flagged(entry: AggregateRow): string {
+  return entry.allUpdatesSkipped > 0 ? ` ${SKIPPED_UPDATES_MARK}` : '';
+}
+
+/** The row's first cell with the marker appended when flagged. */
+function rowCells(table: AggregateTable, entry: AggregateRow, cell: (name: string) => string, mark: (entry: AggregateRow) => string): string[] {
+  return table.rows.map((name, i) => `${cell(name)}${i === 0 ? mark(entry) : ''}`);
+}
+
 /** Markdown (GitHub) table: accuracy as mean ± std in percent, FLOPs as multiples of dense. */
 function toMarkdown(table: AggregateTable): string {
   const header = [...table.rows, 'test accuracy (%)', 'n', 'train FLOPs', 'test FLOPs'];
   const align = [...table.rows.map(() => ':--'), '--:', '--:', '--:', '--:'];
   const lines = table.entries.map((entry) => {
     const acc = entry.accuracy.std === null ? percent(entry.accuracy.mean) : `${percent(entry.accuracy.mean)} ± ${percent(entry.accuracy.std)}`;
-    return [...table.rows.map((name) => label(entry.keys[name] ?? null)), acc, String(entry.accuracy.n), `${ratio(entry.trainingFlops)}×`, `${ratio(entry.inferenceFlops)}×`];
+    const keys = rowCells(table, entry, (name) => label(entry.keys[name] ?? null), flagged);
+    return [...keys, acc, String(entry.accuracy.n), `${ratio(entry.trainingFlops)}×`, `${ratio(entry.inferenceFlops)}×`];
   });
   const escape = (cell: string): string => cell.replaceAll('|', '\\|');
-  return [header, align, ...lines].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n') + '\n';
+  const note = skippedUpdatesFootnote(table);
+  return [header, align, ...lines].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n') + '\n' + (note ? `\n${note}\n` : '');
 }
 
 /** RFC 4180 CSV with one column per statistic; an empty cell where the std is undefined (n = 1). */
@@ -51,6 +71,9 @@ function toCsv(table: AggregateTable): string {
     'test_flops_per_sample',
     'measured_sparsity',
   ];
+  const note = skippedUpdatesFootnote(table);
+  // a flagged table gets a last column: the marker and the footnote on flagged rows (CSV has no footnotes)
+  if (note) header.push('note');
   const lines = table.entries.map((entry) => [
     ...table.rows.map((name) => (entry.keys[name] === null ? '' : String(entry.keys[name]))),
     String(entry.accuracy.mean),
@@ -61,6 +84,7 @@ function toCsv(table: AggregateTable): string {
     String(entry.trainingFlopsAbsolute.mean),
     String(entry.inferenceFlopsAbsolute.mean),
     String(entry.measuredSparsity.mean),
+    ...(note ? [entry.allUpdatesSkipped > 0 ? `${note} (${entry.allUpdatesSkipped} of ${entry.accuracy.n} runs)` : ''] : []),
   ]);
   return [header, ...lines].map((cells) => cells.map(quote).join(',')).join('\n') + '\n';
 }
@@ -87,7 +111,7 @@ function toLatex(table: AggregateTable): string {
   const lines = table.entries.map((entry: AggregateRow) => {
     const acc = entry.accuracy.std === null ? `$${percent(entry.accuracy.mean)}$` : `$${percent(entry.accuracy.mean)} \\pm ${percent(entry.accuracy.std)}$`;
     return [
-      ...table.rows.map((name) => escapeLatex(label(entry.keys[name] ?? null))),
+      ...rowCells(table, entry, (name) => escapeLatex(label(entry.keys[name] ?? null)), (e) => (e.allUpdatesSkipped > 0 ? '$^\\dagger$' : '')),
       acc,
       String(entry.accuracy.n),
       `${ratio(entry.trainingFlops)}$\\times$`,
@@ -102,13 +126,16 @@ function toLatex(table: AggregateTable): string {
     ...lines.map((line) => `${line} \\\\`),
     '\\bottomrule',
     '\\end{tabular}',
+    ...(skippedUpdatesFootnote(table) ? [`\\par\\footnotesize $^\\dagger$ ${escapeLatex(skippedUpdatesFootnote(table)!.slice(SKIPPED_UPDATES_MARK.length + 1))}`] : []),
     '',
   ].join('\n');
 }
 
 /** JSON: one object per row with its row values and every statistic. */
 function toJson(table: AggregateTable): string {
-  return `${JSON.stringify({ rows: table.rows, entries: table.entries }, null, 2)}\n`;
+  const note = skippedUpdatesFootnote(table);
+  const entries = table.entries.map((entry) => (entry.allUpdatesSkipped > 0 ? { ...entry, mark: SKIPPED_UPDATES_MARK } : entry));
+  return `${JSON.stringify({ rows: table.rows, entries, ...(note ? { notes: [note] } : {}) }, null, 2)}\n`;
 }
 
 /** Renders a summarised table in the given format. */

@@ -47,6 +47,38 @@ export const flopsSummarySchema = z.looseObject({
   trainingRatio: z.number(),
 });
 
+/** One kind of trainer warning with how often and when it happened. */
+export const runWarningSchema = z.looseObject({
+  /** What happened: `non-finite-step`, `non-finite-update`, `slots-not-reset`, or a kind a newer trainer adds. */
+  kind: z.string(),
+  /** The message of the first occurrence. */
+  message: z.string(),
+  /** How many times it happened. */
+  count: z.int().nonnegative(),
+  /** Step of the first occurrence. */
+  firstStep: z.int().nonnegative(),
+  /** Step of the latest occurrence. */
+  lastStep: z.int().nonnegative(),
+});
+
+/** Whether training went as scheduled (the trainer's `health()`); absent in records written before it existed. */
+export const runHealthSchema = z.looseObject({
+  /** Steps skipped because their loss or gradient was not finite. */
+  skippedSteps: z.int().nonnegative(),
+  /** Mask updates the schedule asked for. */
+  scheduledUpdates: z.int().nonnegative(),
+  /** Scheduled mask updates that were skipped (non-finite scores). */
+  skippedUpdates: z.int().nonnegative(),
+  /** Every kind of warning, with counts. */
+  warnings: z.array(runWarningSchema),
+});
+
+/** Whether every mask update a run scheduled was skipped: its masks never moved, whatever its method says. */
+export function allUpdatesSkipped(record: { readonly health?: RunHealth | undefined }): boolean {
+  const health = record.health;
+  return health !== undefined && health.scheduledUpdates > 0 && health.skippedUpdates === health.scheduledUpdates;
+}
+
 /** The fields a run's measurements fill in (everything but its identity). */
 const measurementsShape = {
   /** Final test accuracy in [0, 1]. */
@@ -79,6 +111,8 @@ const measurementsShape = {
   versions: z.record(z.string(), z.string()),
   /** The data the run used: data set, sizes, where it came from. */
   data: z.record(z.string(), z.unknown()),
+  /** Skipped steps and mask updates and the trainer's warnings with counts (optional: older records lack it). */
+  health: runHealthSchema.optional(),
 };
 
 /** What a worker measures for one run: a run record without the identity fields the bench adds. */
@@ -116,5 +150,9 @@ export type RunMeasurements = z.output<typeof runMeasurementsSchema>;
 export type LossSummary = z.output<typeof lossSummarySchema>;
 /** One masked layer at the end of training. */
 export type LayerDensity = z.output<typeof layerDensitySchema>;
+/** A run's training health as recorded. */
+export type RunHealth = z.output<typeof runHealthSchema>;
+/** One kind of trainer warning as recorded. */
+export type RunWarning = z.output<typeof runWarningSchema>;
 /** FLOPs of the trained model and of its training. */
 export type FlopsSummary = z.output<typeof flopsSummarySchema>;

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { RunRecord } from '../results/run-record.js';
+import { allUpdatesSkipped, type RunRecord } from '../results/run-record.js';
 import { EtaEstimator, formatDuration } from './eta.js';
 import type { BenchProgress } from './worker-protocol.js';
 
@@ -25,8 +25,27 @@ export interface BenchReporter {
   runFinished(run: ReportedRun, record: RunRecord): void;
   /** A run failed. */
   runFailed(run: ReportedRun, error: string): void;
+  /** A run's trainer warned (the first occurrence of each kind; the record counts them all). */
+  runWarning?(run: ReportedRun, message: string): void;
+  /** Something about the bench itself the user should know (e.g. a stale lock taken over). */
+  warning?(message: string): void;
   /** The bench is over (or aborted); release the terminal. */
   stop(): void;
+}
+
+/** What a finished run's record says went wrong in training (skipped updates and steps, every warning kind with its count), or nothing. */
+export function healthNote(record: RunRecord): string | undefined {
+  const health = record.health;
+  if (health === undefined) return undefined;
+  const notes: string[] = [];
+  if (allUpdatesSkipped(record)) notes.push(`all ${health.scheduledUpdates} scheduled mask updates were skipped: the masks never changed (static training)`);
+  else if (health.skippedUpdates > 0) notes.push(`${health.skippedUpdates} of ${health.scheduledUpdates} mask updates skipped`);
+  if (health.skippedSteps > 0) notes.push(`${health.skippedSteps} step(s) skipped (non-finite loss or gradient)`);
+  for (const warning of health.warnings) {
+    const steps = warning.firstStep === warning.lastStep ? `step ${warning.firstStep}` : `steps ${warning.firstStep}–${warning.lastStep}`;
+    notes.push(`${warning.kind} ×${warning.count} (${steps})`);
+  }
+  return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
 function etaText(eta: EtaEstimator): string {
@@ -66,6 +85,16 @@ export class LineReporter implements BenchReporter {
     this.write(
       `[${run.ordinal}/${run.of}] done ${run.description}: accuracy ${(100 * record.testAccuracy).toFixed(2)}% in ${formatDuration(record.wallTimeMs)} | ${this.finished}/${run.of} finished, ${etaText(this.eta)}`,
     );
+    const note = healthNote(record);
+    if (note !== undefined) this.write(`[${run.ordinal}/${run.of}] WARNING ${run.description}: ${note}`);
+  }
+
+  runWarning(run: ReportedRun, message: string): void {
+    this.write(`[${run.ordinal}/${run.of}] warning ${run.description}: ${message}`);
+  }
+
+  warning(message: string): void {
+    this.write(`warning: ${message}`);
   }
 
   runFailed(run: ReportedRun, error: string): void {
@@ -117,6 +146,16 @@ export class TerminalReporter implements BenchReporter {
   runFinished(run: ReportedRun, record: RunRecord): void {
     this.end(run);
     this.bars.log(`done ${run.description}: accuracy ${(100 * record.testAccuracy).toFixed(2)}% in ${formatDuration(record.wallTimeMs)}\n`);
+    const note = healthNote(record);
+    if (note !== undefined) this.bars.log(`WARNING ${run.description}: ${note}\n`);
+  }
+
+  runWarning(run: ReportedRun, message: string): void {
+    this.bars.log(`warning ${run.description}: ${message}\n`);
+  }
+
+  warning(message: string): void {
+    this.bars.log(`warning: ${message}\n`);
   }
 
   runFailed(run: ReportedRun, error: string): void {

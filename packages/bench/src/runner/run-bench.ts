@@ -8,6 +8,7 @@ import { describeRun, type ResolvedRun } from '../suite/resolve-runs.js';
 import { selectShard, type Shard } from '../suite/shard.js';
 import type { RunConfig } from '../train/config.js';
 import { defaultReporter, type BenchReporter, type ReportedRun } from './bench-reporter.js';
+import { acquireOutLock } from './out-lock.js';
 import { runPool, type WorkerSpec } from './worker-pool.js';
 
 /** Failed runs are logged here, one JSON line each; unlike finished runs they are retried by the next bench. */
@@ -67,10 +68,29 @@ export async function runBench(options: BenchOptions): Promise<BenchSummary> {
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
   });
   const runs = options.shard ? selectShard(loaded.runs, options.shard) : loaded.runs;
+  const reporter = options.reporter ?? defaultReporter();
+  // One bench per output folder: a second one would see the same runs missing and do them all again.
+  const lock = acquireOutLock(options.out, { suite: loaded.suite.name });
+  try {
+    if (lock.tookOverStale) {
+      reporter.warning?.(`took over a stale lock of pid ${lock.tookOverStale.pid} (${lock.tookOverStale.host}, since ${lock.tookOverStale.since}), which is no longer running`);
+    }
+    return await runLocked(options, loaded, runs, reporter, concurrency);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  options: BenchOptions,
+  loaded: Awaited<ReturnType<typeof loadSuite>>,
+  runs: readonly ResolvedRun<RunConfig>[],
+  reporter: BenchReporter,
+  concurrency: number,
+): Promise<BenchSummary> {
   const existing = await readRunRecords(options.out);
   const done = new Set(existing.records.map((record) => record.hash));
   const pending = runs.filter((run) => !done.has(run.hash));
-  const reporter = options.reporter ?? defaultReporter();
   const log = await RunLog.open(options.out);
   const failures: { index: number; hash: string; error: string }[] = [];
   let finished = 0;
@@ -96,6 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchSummary> {
       {
         onStart: (job) => reporter.runStarted(reportOf(byIndex.get(job.id)!)),
         onProgress: (job, progress) => reporter.runProgress(reportOf(byIndex.get(job.id)!), progress),
+        onWarning: (job, message) => reporter.runWarning?.(reportOf(byIndex.get(job.id)!), message),
         onDone: (job, measurements) => {
           const run = byIndex.get(job.id)!;
           const record: RunRecord = {

@@ -38,5 +38,11 @@ export function toMeasurements(result: RunResult, versions: Record<string, strin
     backend: { name: result.backend, details: result.backendDetails },
     versions,
     data: { ...result.data },
+    health: {
+      skippedSteps: result.health.skippedSteps,
+      scheduledUpdates: result.health.scheduledUpdates,
+      skippedUpdates: result.health.skippedUpdates,
+      warnings: result.health.warnings.map((w) => ({ kind: w.kind, message: w.message, count: w.count, firstStep: w.firstStep, lastStep: w.lastStep })),
+    },
   };
 }

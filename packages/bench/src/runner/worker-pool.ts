@@ -31,6 +31,8 @@ export interface PoolCallbacks {
   onDone(job: PoolJob, measurements: RunMeasurements): void;
   /** The run threw, or its worker died. The pool goes on with the other runs. */
   onFailed(job: PoolJob, error: string): void;
+  /** The job's trainer warned (first occurrence of each kind; all are counted in the run's `health`). */
+  onWarning?(job: PoolJob, message: string): void;
 }
 
 /** Options for {@link runPool}. */
@@ -114,6 +116,9 @@ class WorkerSlot {
               break;
             case 'progress':
               if (this.current?.id === message.id) this.callbacks.onProgress(this.current, message.progress);
+              break;
+            case 'warning':
+              if (this.current?.id === message.id) this.callbacks.onWarning?.(this.current, message.message);
               break;
             case 'done':
             case 'failed': {

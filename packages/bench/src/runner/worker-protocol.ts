@@ -31,13 +31,15 @@ export type WorkerMessage =
   | { readonly type: 'ready' }
   /** Progress of the run in hand. */
   | { readonly type: 'progress'; readonly id: number; readonly progress: BenchProgress }
+  /** The run's trainer warned (sent once per warning kind). */
+  | { readonly type: 'warning'; readonly id: number; readonly message: string }
   /** The run finished. */
   | { readonly type: 'done'; readonly id: number; readonly measurements: RunMeasurements }
   /** The run threw; the worker stays ready for the next one. */
   | { readonly type: 'failed'; readonly id: number; readonly error: string };
 
-/** Runs one configuration in a worker, reporting progress; resolves to its measurements. */
-export type ExecuteRun = (config: RunConfig, onProgress: (progress: BenchProgress) => void) => Promise<RunMeasurements>;
+/** Runs one configuration in a worker, reporting progress and warnings; resolves to its measurements. */
+export type ExecuteRun = (config: RunConfig, onProgress: (progress: BenchProgress) => void, onWarning: (message: string) => void) => Promise<RunMeasurements>;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -68,7 +70,11 @@ export function serveRuns(execute: ExecuteRun): void {
       return;
     }
     const { id, config } = message;
-    execute(config, (progress) => send({ type: 'progress', id, progress }))
+    execute(
+      config,
+      (progress) => send({ type: 'progress', id, progress }),
+      (warning) => send({ type: 'warning', id, message: warning }),
+    )
       .then((measurements) => send({ type: 'done', id, measurements }))
       .catch((error: unknown) => send({ type: 'failed', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
   });

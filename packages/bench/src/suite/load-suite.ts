@@ -3,10 +3,11 @@ import { basename } from 'node:path';
 import { configHash } from '../results/config-hash.js';
 import { runConfigSchema, type RunConfig } from '../train/config.js';
 import type { JsonValue } from './dotted-path.js';
+import { checkRuns, type CheckRunsOptions } from './check-runs.js';
 import { expandGrid } from './expand-grid.js';
 import { formatJsonPath } from './json-path.js';
-import { resolveRuns, type ResolvedRun } from './resolve-runs.js';
-import { SuiteError } from './suite-error.js';
+import { locateInSuite, resolveRuns, type ResolvedRun } from './resolve-runs.js';
+import { SuiteError, type SuiteProblem } from './suite-error.js';
 import { suiteSchema, type Suite } from './suite-schema.js';
 import { flattenIssues } from './zod-issues.js';
 
@@ -21,7 +22,7 @@ export interface LoadedSuite {
 }
 
 /** Options for {@link loadSuite} and {@link resolveSuite}. */
-export interface LoadSuiteOptions {
+export interface LoadSuiteOptions extends CheckRunsOptions {
   /** Backend to use for every run, replacing the suite's `backend`. */
   readonly backend?: string;
   /** Folder holding the data files, replacing the suite's `data.dir`. */
@@ -62,6 +63,12 @@ export function parseSuite(json: unknown, source = 'suite'): Suite {
  * const { runs } = resolveSuite(parseSuite({ name: 'demo', base: {}, axes: { seed: [0, 1] } }));
  */
 export function resolveSuite(suite: Suite, options: LoadSuiteOptions = {}, source = suite.name): LoadedSuite {
+  const { problems, locate: _locate, ...loaded } = expandSuite(suite, options, source);
+  if (problems.length > 0) throw new SuiteError(source, problems);
+  return loaded;
+}
+
+function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): LoadedSuite & { problems: readonly SuiteProblem[]; locate: CheckRunsOptions['locate'] } {
   const overrides: Record<string, { value: JsonValue; option: string }> = {};
   if (options.backend !== undefined) overrides['backend'] = { value: options.backend, option: '--backend' };
   if (options.dataDir !== undefined) overrides['data.dir'] = { value: options.dataDir, option: '--data' };
@@ -71,18 +78,33 @@ export function resolveSuite(suite: Suite, options: LoadSuiteOptions = {}, sourc
   } catch (error) {
     throw new SuiteError(source, [{ where: '$', message: (error as Error).message, runs: [] }]);
   }
-  const { runs, duplicates } = resolveRuns(suite, planned, {
+  const { runs, duplicates, problems } = resolveRuns(suite, planned, {
     schema: runConfigSchema,
     identify: configHash,
     overrides,
     source,
+    collectProblems: true,
   });
-  return { suite, runs, duplicates };
+  const plans = new Map(planned.map((plan) => [plan.index, plan]));
+  const locate = (run: ResolvedRun<RunConfig>, configPath: readonly (string | number)[]): string => {
+    const plan = plans.get(run.index);
+    return plan ? locateInSuite(plan, configPath, suite, overrides) : configPath.join('.');
+  };
+  return { suite, runs, duplicates, problems: problems ?? [], locate };
 }
 
-/** Reads a suite file, expands it and validates every run; throws with the file's JSON paths on any problem. */
+/**
+ * Reads a suite file, expands it and validates every run, all before anything runs: the file's structure, each
+ * run config against the schema (problems located by the file's JSON paths), then each run as a whole
+ * ({@link checkRuns}: batch vs data, the strategy over the run's step count, the distribution vs the model's
+ * layers). Throws one {@link SuiteError} listing every problem.
+ */
 export async function loadSuite(file: string, options: LoadSuiteOptions = {}): Promise<LoadedSuite> {
   const source = basename(file);
   const text = await readFile(file, 'utf8');
-  return resolveSuite(parseSuite(parseJsonText(text, file), source), options, source);
+  const { problems, locate, ...loaded } = expandSuite(parseSuite(parseJsonText(text, file), source), options, source);
+  // the runs whose config is valid are checked whole too, so that one error report lists every problem
+  const all = [...problems, ...(await checkRuns(loaded.runs, { locate, ...options }))];
+  if (all.length > 0) throw new SuiteError(source, all);
+  return loaded;
 }

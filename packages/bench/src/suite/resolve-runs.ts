@@ -30,6 +30,8 @@ export interface ResolveRunsOptions<C> {
   readonly overrides?: Readonly<Record<string, { readonly value: JsonValue; readonly option: string }>>;
   /** The suite's name in error messages. @default 'file' */
   readonly source?: string;
+  /** Return the problems in {@link ResolvedSuite.problems} (with the valid runs) instead of throwing. @default false */
+  readonly collectProblems?: boolean;
 }
 
 /** What {@link resolveRuns} returns. */
@@ -38,6 +40,8 @@ export interface ResolvedSuite<C> {
   readonly runs: ResolvedRun<C>[];
   /** Runs dropped because an earlier run has the same identity. */
   readonly duplicates: number;
+  /** With `collectProblems`: every problem found (the runs that had one are left out of `runs`). */
+  readonly problems?: readonly SuiteProblem[];
 }
 
 /** A short description of a run for messages: `#3 (algorithm.method=rigl, seed=1)`. */
@@ -50,8 +54,8 @@ function startsWith(path: readonly (string | number)[], prefix: readonly string[
   return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
 }
 
-/** Finds where in the suite file (or on the command line) the value at `configPath` came from. */
-function locate(
+/** Finds where in the suite file (or on the command line) the value at `configPath` of a run came from. */
+export function locateInSuite(
   run: PlannedRun,
   configPath: readonly (string | number)[],
   suite: Suite,
@@ -104,7 +108,7 @@ export function resolveRuns<C>(suite: Suite, planned: readonly PlannedRun[], opt
     const parsed = options.schema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       for (const issue of flattenIssues(parsed.error)) {
-        addProblem(locate(plan, issue.path, suite, options.overrides), `${issue.path.join('.') || '(config)'}: ${issue.message}`, describeRun(plan));
+        addProblem(locateInSuite(plan, issue.path, suite, options.overrides), `${issue.path.join('.') || '(config)'}: ${issue.message}`, describeRun(plan));
       }
       continue;
     }
@@ -116,6 +120,7 @@ export function resolveRuns<C>(suite: Suite, planned: readonly PlannedRun[], opt
     seen.add(hash);
     runs.push({ index: plan.index, ...(plan.grid !== undefined ? { grid: plan.grid } : {}), axes: plan.axes, config: parsed.data, hash });
   }
+  if (options.collectProblems) return { runs, duplicates, problems: [...problems.values()] };
   if (problems.size > 0) {
     throw new SuiteError(options.source ?? 'file', [...problems.values()] satisfies SuiteProblem[]);
   }

@@ -1,3 +1,4 @@
+import { closedObject } from '@topiary/algorithms';
 import { z } from 'zod';
 
 /** Any JSON object: a partial run configuration, checked later against the run-config schema. */
@@ -13,7 +14,7 @@ const axisValuesSchema = z.array(z.json()).min(1, 'an axis needs at least one va
 export const axisMapSchema = z.record(z.string().min(1, 'an axis path cannot be empty'), axisValuesSchema);
 
 /** One knob swept over a list of values. */
-export const valuesAxisSchema = z.strictObject({
+export const valuesAxisSchema = closedObject({
   /** Selects a single-knob axis. */
   kind: z.literal('values'),
   /** Dotted path of the knob in the run configuration, e.g. `algorithm.sparsity`. */
@@ -25,8 +26,7 @@ export const valuesAxisSchema = z.strictObject({
 });
 
 /** Several knobs that change together: the i-th run of the axis takes the i-th value of every list. */
-export const zipAxisSchema = z
-  .strictObject({
+export const zipAxisSchema = closedObject({
     /** Selects a zipped axis. */
     kind: z.literal('zip'),
     /** Column name in tables and results. */
@@ -62,7 +62,7 @@ export const zipAxisSchema = z
   });
 
 /** Named variants, each a partial run configuration deep-merged over the base (e.g. RigL ERK vs RigL uniform). */
-export const variantsAxisSchema = z.strictObject({
+export const variantsAxisSchema = closedObject({
   /** Selects a variants axis. */
   kind: z.literal('variants'),
   /** Column name in tables and results, e.g. `method`. */
@@ -70,7 +70,7 @@ export const variantsAxisSchema = z.strictObject({
   /** The variants, each with a label and the configuration it patches in. */
   variants: z
     .array(
-      z.strictObject({
+      closedObject({
         /** The variant's name in tables and plots, e.g. `RigL (ERK)`. */
         label: z.string().min(1),
         /** A partial run configuration: objects merge, other values replace. */
@@ -87,7 +87,7 @@ export const axisSchema = z.discriminatedUnion('kind', [valuesAxisSchema, zipAxi
 export const axesSchema = z.union([axisMapSchema, z.array(axisSchema)]);
 
 /** A sub-grid: its own axes, optionally over a patched base. */
-export const gridSchema = z.strictObject({
+export const gridSchema = closedObject({
   /** A name for the sub-grid in error messages. @default its position */
   label: z.string().min(1).optional(),
   /** A partial run configuration deep-merged over the suite's base for this grid only. @default {} */
@@ -100,8 +100,7 @@ export const gridSchema = z.strictObject({
  * A benchmark suite: a base run configuration and axes that expand to a grid of runs. Either `axes` (one grid)
  * or `grids` (the union of several grids, e.g. dense once per seed beside a method × sparsity grid).
  */
-export const suiteSchema = z
-  .strictObject({
+export const suiteSchema = closedObject({
     /** Editors' JSON-schema pointer; ignored. */
     $schema: z.string().optional(),
     /** The suite's name, stored with every result. */

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { strategyConfigSchema } from '@topiary/algorithms';
+import { closedObject, strategyConfigSchema } from '@topiary/algorithms';
 import { DATASET_REQUESTS } from '../data/dataset-name.js';
 import { modelConfigSchema } from '../models/model-config.js';
+import { flattenIssues } from '../suite/zod-issues.js';
 
 /** Data sets the bench can load. */
 export const datasetNameSchema = z.enum(DATASET_REQUESTS);
 
 /** Which data a run trains and tests on, and how it is prepared. */
-export const dataConfigSchema = z
-  .strictObject({
+export const dataConfigSchema = closedObject({
     /** The full Fashion-MNIST (60k/10k) or the 5k/1k subset shipped with the package. @default 'fashion-mnist' */
     dataset: datasetNameSchema.default('fashion-mnist'),
     /** A directory holding the four Fashion-MNIST IDX files (gzip or raw); searched first when set. */
@@ -25,23 +25,23 @@ export const dataConfigSchema = z
 
 /** The optimizer, a discriminated union on `kind`. */
 export const optimizerConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
+  closedObject({
     /** Plain stochastic gradient descent. */
     kind: z.literal('sgd'),
   }),
-  z.strictObject({
+  closedObject({
     /** SGD with heavy-ball momentum (PyTorch semantics: v = μv + g, w -= lr·v). */
     kind: z.literal('momentum'),
     /** Momentum coefficient μ. @default 0.9 */
     momentum: z.number().min(0).lt(1).default(0.9),
   }),
-  z.strictObject({
+  closedObject({
     /** SGD with Nesterov momentum. */
     kind: z.literal('nesterov'),
     /** Momentum coefficient μ. @default 0.9 */
     momentum: z.number().min(0).lt(1).default(0.9),
   }),
-  z.strictObject({
+  closedObject({
     /** Adam (Kingma & Ba 2015). */
     kind: z.literal('adam'),
     /** Decay of the first-moment estimate β1. @default 0.9 */
@@ -55,12 +55,11 @@ export const optimizerConfigSchema = z.discriminatedUnion('kind', [
 
 /** How the learning rate changes from epoch to epoch; applied at the start of every epoch. */
 export const lrScheduleConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
+  closedObject({
     /** The learning rate stays at `learningRate`. */
     kind: z.literal('constant'),
   }),
-  z
-    .strictObject({
+  closedObject({
       /** Multiply the learning rate by `gamma` at each milestone epoch (PyTorch MultiStepLR). */
       kind: z.literal('multistep'),
       /** Epochs (0-based, strictly increasing) at whose start the learning rate is multiplied by `gamma`. */
@@ -72,7 +71,7 @@ export const lrScheduleConfigSchema = z.discriminatedUnion('kind', [
       message: 'milestones must be strictly increasing',
       path: ['milestones'],
     }),
-  z.strictObject({
+  closedObject({
     /** Cosine annealing over the epochs: lr_e = lr_f + (lr_0 − lr_f)·(1 + cos(π e / E)) / 2. */
     kind: z.literal('cosine'),
     /** Final learning rate as a fraction of `learningRate` (lr_f = final · lr_0). @default 0 */
@@ -85,7 +84,7 @@ export const lrScheduleConfigSchema = z.discriminatedUnion('kind', [
  * SGD with momentum 0.9, learning rate 0.05, batch 128, cosine decay to 0, weight decay 5e-4 (the SNFS /
  * RigL MNIST protocols use momentum SGD with weight decay 5e-4 and a decaying step size; fewer epochs here).
  */
-export const trainingConfigSchema = z.strictObject({
+export const trainingConfigSchema = closedObject({
   /** The optimizer. @default { kind: 'momentum', momentum: 0.9 } */
   optimizer: optimizerConfigSchema.prefault({ kind: 'momentum' }),
   /** Initial learning rate. @default 0.05 */
@@ -106,8 +105,7 @@ export const trainingConfigSchema = z.strictObject({
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
 /** One experiment: data, model, training protocol, sparse-training algorithm, seed and backend. */
-export const runConfigSchema = z
-  .strictObject({
+export const runConfigSchema = closedObject({
     /** Data set and preparation. @default { dataset: 'fashion-mnist' } */
     data: dataConfigSchema.prefault({}),
     /** The network. @default { kind: 'lenet-300-100' } */
@@ -153,27 +151,11 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 /** A run configuration as written in JSON (optional fields may be left out). */
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
-/** Formats a zod error as one line per problem, each starting with its JSON path (e.g. `training.epochs`). */
+/** Formats a zod error as one line per problem, each starting with its JSON path (e.g. `training.epochs`) and showing the refused value. */
 export function formatConfigIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String);
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `${[...path, key].join('.')}: unknown key`).join('\n');
-      }
-      const where = path.length > 0 ? path.join('.') : '(root)';
-      const got = 'input' in issue && issue.input !== undefined ? ` (got ${safeJson(issue.input)})` : '';
-      return `${where}: ${issue.message}${got}`;
-    })
+  return flattenIssues(error)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
     .join('\n');
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /**

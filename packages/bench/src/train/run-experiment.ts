@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
-import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary } from '@topiary/core';
+import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary, type StepResult, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
 import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../data/load-dataset.js';
@@ -34,6 +34,8 @@ export interface RunExperimentOptions {
   readonly signal?: AbortSignal;
   /** Run on tfjs's active backend instead of starting `config.backend` (for apps and tests that set tfjs up themselves). @default false */
   readonly useActiveBackend?: boolean;
+  /** Receives the trainer's warnings (the first of each kind; all are counted in {@link RunResult.health}). @default console.warn */
+  onWarning?(message: string, warning: TrainerWarning): void;
   /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset */
   readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
 }
@@ -68,6 +70,8 @@ export interface RunResult {
   readonly stepsTaken: number;
   /** Which data the run used. */
   readonly data: PreparedDatasetInfo;
+  /** The trainer's health at the end: skipped steps, scheduled and skipped mask updates, warnings with counts. */
+  readonly health: TrainingHealth;
   /** The backend the run ran on (`cpu`, `wasm`, `webgpu`). */
   readonly backend: string;
   /** What the backend reported about itself and why it was chosen. */
@@ -133,6 +137,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       loss: 'categoricalCrossentropy',
       seed: trainerSeed,
       weightDecay: config.training.weightDecay,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
 
     const lossCurve: EpochLoss[] = [];
@@ -141,26 +146,34 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     for (let epoch = 0; epoch < epochs; epoch++) {
       trainer.setLearningRate(learningRateAt(lrSchedule, learningRate, epoch, epochs));
       let lossSum = 0;
+      let lossCount = 0;
       const epochStarted = performance.now();
       for (const indices of shuffledBatchIndices(data.train.count, batchSize, shuffleRng)) {
         signal?.throwIfAborted();
         const batch = makeBatch(data.train, indices, data.normalization);
-        let loss: number;
+        let result: StepResult & { readonly skipped?: boolean };
         try {
-          loss = (await trainer.step(batch.x, batch.y)).loss;
+          result = await trainer.step(batch.x, batch.y);
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
+        const loss = result.loss;
+        // a step the trainer skipped (non-finite loss or gradient) changed nothing; it is counted in health()
+        if (result.skipped === true) continue;
         if (!Number.isFinite(loss) || loss > DIVERGED) {
           throw new Error(
             `training diverged at step ${trainer.stepCount} (loss ${loss}); lower training.learningRate (now ${learningRate})`,
           );
         }
         lossSum += loss;
+        lossCount += 1;
         options.onProgress?.({ epoch: epoch + 1, epochs, step: trainer.stepCount, totalSteps, loss });
       }
       trainingTimeMs += performance.now() - epochStarted;
-      lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / stepsPerEpoch });
+      if (lossCount === 0) {
+        throw new Error(`training diverged: every step of epoch ${epoch + 1} was skipped (non-finite loss or gradient); lower training.learningRate (now ${learningRate})`);
+      }
+      lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / lossCount });
       if (config.training.evaluateBestValidation) {
         const accuracy = await evaluateAccuracy(model, data.validation, data.normalization);
         bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, accuracy);
@@ -179,6 +192,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       trainingTimeMs,
       stepsTaken: trainer.stepCount,
       data: data.info,
+      health: trainer.health(),
       backend: backend.name,
       backendDetails: `${backend.details}; ${backend.reason}`,
     };

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,19 @@ describe('mergeRuns', () => {
     const again = await mergeRuns(out, [join(a, RUNS_FILE), b]);
     expect(again).toMatchObject({ added: 0, skipped: 4 });
     expect((await readRunRecords(out)).records.map((r) => r.config['seed'])).toEqual([0, 1, 2]);
+  });
+
+  it('refuses inputs without a results file, naming each, and writes nothing', async () => {
+    const [a, out] = [tempDir(), tempDir()];
+    const log = await RunLog.open(a);
+    log.append(rigl(0));
+    log.close();
+    const error = await mergeRuns(out, [a, join(a, 'missing1'), join(a, 'missing2.jsonl')]).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/2 input\(s\) have no results file/);
+    expect((error as Error).message).toContain('missing1');
+    expect((error as Error).message).toContain('missing2.jsonl');
+    expect(existsSync(join(out, RUNS_FILE))).toBe(false);
   });
 
   it('writes nothing when an input is corrupt', async () => {

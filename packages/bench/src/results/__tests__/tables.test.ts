@@ -83,3 +83,46 @@ describe('formatTable', () => {
     expect(parsed.entries[1].accuracy.n).toBe(3);
   });
 });
+
+describe('runs whose scheduled mask updates were all skipped', () => {
+  const health = (scheduled: number, skipped: number) => ({ skippedSteps: 0, scheduledUpdates: scheduled, skippedUpdates: skipped, warnings: [] });
+  const flagged = [
+    { ...makeRecord({ method: 'custom', sparsity: 0.8, seed: 0, accuracy: 0.7, index: 0, axes: { method: 'custom', seed: 0 } }), health: health(9, 9) },
+    { ...makeRecord({ method: 'custom', sparsity: 0.8, seed: 1, accuracy: 0.72, index: 1, axes: { method: 'custom', seed: 1 } }), health: health(9, 3) },
+    { ...makeRecord({ method: 'rigl', sparsity: 0.8, seed: 0, accuracy: 0.8, index: 2, axes: { method: 'rigl', seed: 0 } }), health: health(9, 0) },
+    // a record written before health existed, and a static run (no updates scheduled): neither is flagged
+    makeRecord({ method: 'set', sparsity: 0.8, seed: 0, accuracy: 0.8, index: 3, axes: { method: 'set', seed: 0 } }),
+    { ...makeRecord({ method: 'static', sparsity: 0.8, seed: 0, accuracy: 0.8, index: 4, axes: { method: 'static', seed: 0 } }), health: health(0, 0) },
+  ];
+  const table = aggregateRuns(flagged);
+
+  it('counts them per row', () => {
+    expect(table.entries.map((e) => e.allUpdatesSkipped)).toEqual([1, 0, 0, 0]);
+  });
+
+  it('marks the row and adds a footnote in md, csv, tex and json', () => {
+    const md = formatTable(table, 'md');
+    expect(md).toMatch(/^\| custom † \| 0\.8 \|/m);
+    expect(md).toMatch(/^\| rigl \| 0\.8 \|/m);
+    expect(md).toMatch(/\n† every scheduled mask update of these runs was skipped/);
+    const csv = formatTable(table, 'csv').trim().split('\n');
+    expect(csv[0]!.endsWith(',note')).toBe(true);
+    expect(csv[1]).toMatch(/^custom,0\.8,.*,"?† every scheduled mask update .*\(1 of 2 runs\)"?$/);
+    expect(csv[2]!.endsWith(',')).toBe(true);
+    const tex = formatTable(table, 'tex');
+    expect(tex).toContain('custom$^\\dagger$ & 0.8');
+    expect(tex).toMatch(/\\end\{tabular\}\n\\par\\footnotesize \$\^\\dagger\$ every scheduled mask update/);
+    const json = JSON.parse(formatTable(table, 'json'));
+    expect(json.entries[0]).toMatchObject({ allUpdatesSkipped: 1, mark: '†' });
+    expect(json.entries[1].mark).toBeUndefined();
+    expect(json.notes).toEqual([expect.stringMatching(/^† every scheduled mask update/)]);
+  });
+
+  it('leaves tables without such runs exactly as before', () => {
+    const plain = aggregateRuns(flagged.slice(2));
+    expect(formatTable(plain, 'md')).not.toContain('†');
+    expect(formatTable(plain, 'csv').split('\n')[0]).not.toContain('note');
+    expect(formatTable(plain, 'tex')).not.toContain('dagger');
+    expect(JSON.parse(formatTable(plain, 'json')).notes).toBeUndefined();
+  });
+});

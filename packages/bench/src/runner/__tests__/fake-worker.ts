@@ -1,12 +1,15 @@
 // A stand-in bench worker for tests: it trains nothing. The seed selects the behaviour:
-// 13 throws, 99 kills the process, 98 exits at once; any other seed "trains" two epochs and reports
-// accuracy seed / 100.
+// 13 throws, 99 kills the process, 98 exits at once, 77 warns and skips every mask update; any other seed
+// "trains" two epochs and reports accuracy seed / 100.
 import { serveRuns } from '../worker-protocol.js';
 
-serveRuns(async (config, onProgress) => {
+serveRuns(async (config, onProgress, onWarning) => {
   if (config.seed === 13) throw new Error('unlucky seed 13');
   if (config.seed === 99) process.kill(process.pid, 'SIGKILL');
   if (config.seed === 98) process.exit(3);
+  const skipping = config.seed === 77;
+  if (skipping) onWarning('step 10: mask update scores are not finite; this update was skipped and the masks kept');
+  if (config.seed === 76) await new Promise((resolve) => setTimeout(resolve, 1500));
   for (let epoch = 1; epoch <= 2; epoch++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     onProgress({ epoch, epochs: 2, step: epoch * 10, totalSteps: 20, loss: 1 / epoch, epochEnd: true });
@@ -26,5 +29,11 @@ serveRuns(async (config, onProgress) => {
     backend: { name: 'none', details: 'fake worker' },
     versions: { pid: String(process.pid) },
     data: { dataset: 'none' },
+    health: {
+      skippedSteps: 0,
+      scheduledUpdates: 2,
+      skippedUpdates: skipping ? 2 : 0,
+      warnings: skipping ? [{ kind: 'non-finite-update', message: 'step 10: mask update scores are not finite', count: 2, firstStep: 10, lastStep: 20 }] : [],
+    },
   };
 });

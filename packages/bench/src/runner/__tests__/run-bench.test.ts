@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeRuns } from '../../results/merge-runs.js';
 import { readRunRecords, RUNS_FILE } from '../../results/run-log.js';
 import { LineReporter } from '../bench-reporter.js';
+import { LOCK_FILE, OutLockedError } from '../out-lock.js';
 import { FAILURES_FILE, runBench, type BenchOptions } from '../run-bench.js';
 import { defaultWorkerSpec } from '../worker-pool.js';
 
@@ -88,5 +89,32 @@ describe('runBench', () => {
     writeFileSync(join(dir, 'suite.json'), JSON.stringify({ name: 'bad', axes: { seed: [0, 0.5] } }));
     await expect(runBench(options('out'))).rejects.toThrow(/\$\.axes\.seed\[1\]/);
     expect((await readRunRecords(join(dir, 'out'))).records).toEqual([]);
+  });
+
+  it('forwards trainer warnings to the reporter and records health; a run with every update skipped is flagged', async () => {
+    const { options, lines } = setup([10, 77]);
+    const summary = await runBench(options('out'));
+    expect(summary.finished).toBe(2);
+    expect(lines).toContainEqual(expect.stringMatching(/warning #1 \(seed=77\): step 10: mask update scores are not finite/));
+    expect(lines).toContainEqual(expect.stringMatching(/WARNING #1 \(seed=77\): all 2 scheduled mask updates were skipped.*; non-finite-update ×2 \(steps 10–20\)$/));
+    expect(lines.filter((l) => /WARNING/.test(l))).toHaveLength(1);
+    const { records } = await readRunRecords(summary.file);
+    const skipped = records.find((r) => r.axes['seed'] === 77)!;
+    expect(skipped.health).toMatchObject({ scheduledUpdates: 2, skippedUpdates: 2, warnings: [{ kind: 'non-finite-update', count: 2 }] });
+  });
+
+  it('refuses a second bench on the same --out while the first runs, naming the holder; nothing runs twice', async () => {
+    const { options } = setup([76, 10]);
+    const first = runBench(options('out', { concurrency: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const error = await runBench(options('out')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutLockedError);
+    expect((error as Error).message).toContain(`pid ${process.pid}`);
+    expect((error as Error).message).toContain(LOCK_FILE);
+    const done = await first;
+    expect(done.finished).toBe(2);
+    expect(readFileSync(done.file, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(existsSync(join(options('out').out, LOCK_FILE))).toBe(false);
+    expect((await runBench(options('out'))).finished).toBe(0);
   });
 });

@@ -68,6 +68,10 @@ describe('runExperiment', () => {
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(result.testAccuracy).toBeLessThanOrEqual(1);
     expect(Number.isFinite(result.finalLoss)).toBe(true);
+    // the trainer's health comes with the result: RigL at updateEvery 2 schedules updates, none skipped
+    expect(result.health.skippedSteps).toBe(0);
+    expect(result.health.scheduledUpdates).toBeGreaterThan(0);
+    expect(result.health.skippedUpdates).toBe(0);
   });
 
   it('is reproducible: the same seed gives the same losses and accuracy', async () => {
