@@ -12,7 +12,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense, rigl, staticSparse } from '@topiary/algorithms';
 import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
-import { MASK_SELECT_KERNEL, SparseTrainer, maskSelect, maskSelectOnHost, type SparseStrategy } from '@topiary/core';
+import { MASK_SELECT_KERNEL, maskSelect, maskSelectOnHost } from '@topiary/core';
+import { BATCH, disposeBatches, median, randomBatches, timeSteps, trainerFor, type Selection } from './perf-helpers.js';
+import { riglEpoch, wasmKernelReport } from './wasm-kernels.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,48 +24,6 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick === true;
-const BATCH = 100;
-
-interface Batch {
-  x: tf.Tensor;
-  y: tf.Tensor;
-}
-
-function randomBatches(count: number, inputShape: number[]): Batch[] {
-  return Array.from({ length: count }, (_, i) => {
-    const x = tf.randomUniform([BATCH, ...inputShape], 0, 1, 'float32', 1000 + i);
-    const labels = tf.randomUniform([BATCH], 0, 10, 'int32', 2000 + i);
-    const y = tf.cast(tf.oneHot(labels, 10), 'float32');
-    labels.dispose();
-    return { x, y };
-  });
-}
-
-function disposeBatches(batches: Batch[]): void {
-  batches.forEach(({ x, y }) => tf.dispose([x, y]));
-}
-
-type Selection = 'auto' | 'host' | 'device';
-
-function trainerFor(model: tfl.LayersModel, strategy: SparseStrategy, selection: Selection = 'auto'): SparseTrainer {
-  return new SparseTrainer(model, { strategy, optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', seed: 0, selection, onWarning: () => undefined });
-}
-
-async function timeSteps(trainer: SparseTrainer, batches: Batch[], steps: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) {
-    const b = batches[i % batches.length]!;
-    await trainer.step(b.x, b.y);
-  }
-  return performance.now() - start;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** RigL (masked, updates every 100 steps included) over dense, LeNet-300-100, batch 100, interleaved blocks. */
 async function stepRatio(backend: string): Promise<Record<string, unknown>> {
   const totalSteps = 100_000;
@@ -277,6 +237,12 @@ async function main(): Promise<void> {
   console.log(`default backend: ${chosen.name} (${chosen.reason})`);
   report['stepRatio'] = await stepRatio(chosen.name);
   console.log('step ratio', report['stepRatio']);
+  if (chosen.name === 'wasm') {
+    report['wasmKernels'] = await wasmKernelReport(quick);
+    console.log('wasm kernels', report['wasmKernels']);
+  }
+  const epoch = await riglEpoch(quick);
+  console.log('epoch', epoch);
   const updateRows = await maskUpdateTimes(quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7]);
   updateRows.forEach((row, i) => {
     if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (updateRows[i - 1]!['updateMs'] as number);
@@ -299,18 +265,17 @@ async function main(): Promise<void> {
   }
   report['throughput'] = perBackend;
   report['pytorch'] = pytorchPeer();
-  const defaultRows = (perBackend[chosen.name] as { rows?: Record<string, unknown>[] } | undefined)?.rows;
-  const riglLenet = defaultRows?.find((r) => r['model'] === 'lenet-300-100');
-  if (riglLenet) {
-    const epochSeconds = 60000 / (riglLenet['riglSamplesPerSecond'] as number);
-    const peer = report['pytorch'] as { available: boolean; secondsPerEpoch?: number };
-    report['epoch'] = {
-      topiaryRiglSecondsPerEpoch: epochSeconds,
-      pytorchDenseSecondsPerEpoch: peer.available ? peer.secondsPerEpoch : null,
-      ratioToPytorch: peer.available && peer.secondsPerEpoch ? epochSeconds / peer.secondsPerEpoch : null,
-      goal: 'RigL epoch within 2x of the PyTorch dense epoch',
-    };
-  }
+  const peer = report['pytorch'] as { available: boolean; secondsPerEpoch?: number; threads?: number };
+  report['epoch'] = {
+    backend: chosen.name,
+    topiaryRiglSecondsPerEpoch: epoch.riglSeconds,
+    topiaryDenseSecondsPerEpoch: epoch.denseSeconds,
+    pytorchDenseSecondsPerEpoch: peer.available ? peer.secondsPerEpoch : null,
+    pytorchThreads: peer.available ? peer.threads : null,
+    ratioToPytorch: peer.available && peer.secondsPerEpoch ? epoch.riglSeconds / peer.secondsPerEpoch : null,
+    goal: 3,
+    stretchGoal: 2,
+  };
   const out = resolve(args.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
