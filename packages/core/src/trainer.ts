@@ -143,6 +143,9 @@ export interface TrainingHealth {
   readonly warnings: readonly TrainerWarning[];
 }
 
+/** tfjs optimizers whose update is exactly zero for a zero gradient with zero state (class names). */
+const ZERO_PRESERVING_OPTIMIZERS: ReadonlySet<string> = new Set(['SGD', 'Momentum', 'Adam', 'RMSProp', 'Adagrad', 'Adadelta', 'Adamax']);
+
 function mergeNeeds(...needs: (CriterionNeeds | undefined)[]): Required<CriterionNeeds> {
   return {
     gradient: needs.some((n) => n?.gradient === true),
@@ -187,6 +190,8 @@ export class SparseTrainer {
   private scheduledUpdates = 0;
   private skippedUpdates = 0;
   private skippedSteps = 0;
+  /** Re-mask weights after every optimizer step: slots could not be reset, or state came from a checkpoint. */
+  private remaskEveryStep = false;
   private rng: Rng;
   private state: MaskState | undefined;
   private momentum: tf.Variable[] | undefined;
@@ -350,7 +355,10 @@ export class SparseTrainer {
     tf.dispose(ordered.map((e) => e.tensor));
     tf.dispose(grads);
     value.dispose();
-    if (state.isSparse) state.applyToWeights();
+    // Inactive weights stay exactly zero by themselves when the optimizer is one of tfjs's: their gradient is
+    // masked to zero and their optimizer state was zeroed when they were dropped, so every tfjs update rule
+    // leaves them at zero. Otherwise (another optimizer, or slots that could not be reset) select them to zero.
+    if (state.isSparse && !this.inactiveStayZero()) state.applyToWeights();
 
     if (this.momentum) {
       const beta = this.momentumDecay;
@@ -474,6 +482,8 @@ export class SparseTrainer {
     this.state?.dispose();
     this.state = createMaskState(this.masked, restored.masks, restored.everActive, restored.actives);
     if (this.state.isSparse) this.state.applyToWeights();
+    // the loaded optimizer state may hold values at inactive positions: keep selecting those weights to zero
+    this.remaskEveryStep = true;
     if (this.needsEveryStep.momentum) {
       tf.dispose(this.momentum);
       this.momentum = restored.momentum!.map((m) => tf.variable(m, false));
@@ -569,7 +579,10 @@ export class SparseTrainer {
     }
     const reset = await resetOptimizerSlots(this.optimizer, this.masked, changed);
     tf.dispose(changed);
-    if (!reset.ok) this.warnOnce('slots-not-reset', step, reset.reason);
+    if (!reset.ok) {
+      this.remaskEveryStep = true;
+      this.warnOnce('slots-not-reset', step, reset.reason);
+    }
     return plan.changedAny;
   }
 
@@ -596,6 +609,15 @@ export class SparseTrainer {
       this.sparseForwardCache = { state, version: state.version, value };
     }
     return this.sparseForwardCache.value;
+  }
+
+  /**
+   * Whether an optimizer step leaves inactive weights at exactly zero without re-masking: true for tfjs's own
+   * optimizers (zero gradient and zero state give a zero update in each of their rules) as long as every mask
+   * update could reset their state at changed positions and no checkpoint brought state of unknown history.
+   */
+  private inactiveStayZero(): boolean {
+    return !this.remaskEveryStep && ZERO_PRESERVING_OPTIMIZERS.has(this.optimizer.getClassName());
   }
 
   /** Counts a warning of this kind at this step and passes the first of each kind to `onWarning`. */

@@ -8,6 +8,7 @@ import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import type { SparseStrategy } from '../types.js';
+import { TEST_OPTIMIZERS } from './optimizer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,14 +23,7 @@ const rigl = (every = 3): SparseStrategy => ({
   update: { schedule: updateSchedule({ begin: 0, end: 1000, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
 });
 
-const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
-  sgd: () => tf.train.sgd(0.1),
-  momentum: () => tf.train.momentum(0.05, 0.9),
-  nesterov: () => tf.train.momentum(0.05, 0.9, true),
-  adam: () => tf.train.adam(0.01),
-  rmsprop: () => tf.train.rmsprop(0.005, 0.9, 0.5),
-  adagrad: () => tf.train.adagrad(0.1),
-};
+const OPTIMIZERS: Record<string, () => tf.Optimizer> = TEST_OPTIMIZERS;
 
 const small = { hidden: [12, 8] };
 const make = (optimizer: tf.Optimizer, strategy: SparseStrategy = rigl()): SparseTrainer =>

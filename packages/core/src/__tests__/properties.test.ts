@@ -8,6 +8,7 @@ import { syntheticBatches, tinyMlp, toTensors, type HostBatch } from '../testing
 import { gradientGrow, magnitude, momentumGrow, proportional, randomGrow } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import type { Distribution, GrowInitializer, SparseStrategy } from '../types.js';
+import { TEST_OPTIMIZERS } from './optimizer-fixtures.js';
 
 // Property tests over random strategies, optimizers, distributions and widths: 3 × 50 = 150 cases, each a few
 // dozen steps of a small MLP (a few seconds on one core).
@@ -16,14 +17,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const OPTIMIZERS = {
-  sgd: () => tf.train.sgd(0.1),
-  momentum: () => tf.train.momentum(0.05, 0.9),
-  nesterov: () => tf.train.momentum(0.05, 0.9, true),
-  adam: () => tf.train.adam(0.01),
-  rmsprop: () => tf.train.rmsprop(0.005, 0.9, 0.5),
-  adagrad: () => tf.train.adagrad(0.1),
-} as const;
+const OPTIMIZERS = TEST_OPTIMIZERS;
 type OptimizerName = keyof typeof OPTIMIZERS;
 const KINDS = ['rigl', 'set', 'snfs', 'pruning', 'static'] as const;
 type Kind = (typeof KINDS)[number];
