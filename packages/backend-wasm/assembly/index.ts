@@ -1,14 +1,12 @@
 // Topiary's WebAssembly kernels: a job is published in shared memory, every thread (the host's own included)
 // claims tasks from it until none are left. Idle threads wait on the job generation with memory.atomic.wait32.
-import { CLAIM, COMPLETED, EXIT, GENERATION, KIND_COL2IM, KIND_GEMM, KIND_IM2COL, KIND_MAX_POOL_GRAD, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
+import { CLAIM, COMPLETED, EXIT, GENERATION, SPIN_MICROSECONDS, KIND_COL2IM, KIND_GEMM, KIND_IM2COL, KIND_MAX_POOL_GRAD, P_KIND, P_TASKS, P_THREADS, PARAMS, RUNNING } from './layout';
 import { gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './patches';
 import { maxPoolGradTask } from './pooling';
 
 export { DATA_BASE, PARAMS } from './layout';
 
-/** Spins before an idle thread sleeps: back-to-back kernels of a training step then start without a wake-up. */
-const SPINS: i32 = 20000;
 
 function runTask(kind: i32, task: i32, thread: i32): void {
   if (kind == KIND_GEMM) gemmTask(task, thread);
@@ -71,11 +69,14 @@ export function workerLoop(thread: i32): void {
   atomic.add<i32>(RUNNING, 1);
   let seen = atomic.load<i32>(GENERATION);
   while (atomic.load<i32>(EXIT) == 0) {
+    // spin a while first: the kernels of a training step come a fraction of a millisecond apart, and a sleeping
+    // thread takes longer than that to wake
     let spins = 0;
+    let since = now();
     while (atomic.load<i32>(GENERATION) == seen && atomic.load<i32>(EXIT) == 0) {
-      if (++spins > SPINS) {
+      if ((++spins & 1023) == 0 && (now() - since) * 1000 > <f64>atomic.load<i32>(SPIN_MICROSECONDS)) {
         memory.atomic.wait32(GENERATION, seen, -1);
-        spins = 0;
+        since = now();
       }
     }
     if (atomic.load<i32>(EXIT) != 0) break;

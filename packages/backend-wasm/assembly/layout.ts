@@ -11,6 +11,8 @@ export const COMPLETED: usize = 1032;
 export const EXIT: usize = 1036;
 /** Threads currently started and looping. */
 export const RUNNING: usize = 1040;
+/** Microseconds an idle thread spins, watching for the next job, before it sleeps (set by the host). */
+export const SPIN_MICROSECONDS: usize = 1044;
 /** Parameters of the current job: 48 i32 slots. */
 export const PARAMS: usize = 1088;
 /** Per-thread scratch for partial-tile stores: 64 bytes per thread, up to 256 threads. */

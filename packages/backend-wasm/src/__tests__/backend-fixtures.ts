@@ -42,3 +42,16 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
 }
+
+/** max |actual − expected| / max |expected|: the relative error of the whole result, as BLAS tests measure it. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    if (Number.isNaN(expected[i]!) !== Number.isNaN(actual[i]!)) return Infinity;
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!) || 0);
+    scale = Math.max(scale, Math.abs(expected[i]!) || 0);
+  }
+  return scale === 0 ? diff : diff / scale;
+}

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relativeError } from './backend-fixtures.js';
 import type { PageResult } from './browser/page.js';
 
 /** Debian's `chromium` package. */
@@ -55,17 +56,6 @@ async function servePage(bundle: string): Promise<Server> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
-}
-
-/** max |a − b| / max |b|. */
-function relativeError(actual: readonly number[], expected: readonly number[]): number {
-  let diff = 0;
-  let scale = 0;
-  expected.forEach((e, i) => {
-    diff = Math.max(diff, Math.abs(actual[i]! - e));
-    scale = Math.max(scale, Math.abs(e));
-  });
-  return diff / scale;
 }
 
 describe.skipIf(!hasChromium)("Topiary's WASM kernels in headless Chromium", () => {

@@ -2,23 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@topiary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasm, wasmMatMulKernelsInfo } from '../index.js';
-import { normalValues, valuesOn } from './backend-fixtures.js';
+import { normalValues, relativeError, valuesOn } from './backend-fixtures.js';
 
 beforeAll(async () => {
   await wasm({ kernelThreads: 2 }).setup();
 });
-
-/** max |actual − expected| / max |expected| over the whole result. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}
 
 const calls = (kernel: string) => wasmMatMulKernelsInfo()!.calls[kernel]!;
 

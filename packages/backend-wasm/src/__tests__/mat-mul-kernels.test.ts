@@ -3,24 +3,11 @@ import { Rng } from '@topiary/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setWasmMatMulKernels, wasm, wasmMatMulKernelsInfo } from '../index.js';
-import { normalValues, valuesOn } from './backend-fixtures.js';
+import { normalValues, relativeError, valuesOn } from './backend-fixtures.js';
 
 beforeAll(async () => {
   await wasm({ kernelThreads: 2 }).setup();
 });
-
-/** max |actual − expected| / max |expected|: the relative error of the whole result, as BLAS tests measure it. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    if (Number.isNaN(expected[i]!) !== Number.isNaN(actual[i]!)) return Infinity;
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!) || 0);
-    scale = Math.max(scale, Math.abs(expected[i]!) || 0);
-  }
-  return scale === 0 ? diff : diff / scale;
-}
 
 function nativeCalls(kernel: string): { native: number; fallback: number; lastFallback: string | undefined } {
   return wasmMatMulKernelsInfo()!.calls[kernel]!;

@@ -6,7 +6,7 @@
 const body = `
   function start(message, reply) {
     try {
-      const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory, now: () => Date.now() } });
+      const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory, now: () => performance.now() } });
       reply({ up: true });
       instance.exports.workerLoop(message.thread);
     } catch (error) {
