@@ -4,7 +4,7 @@
 import {
   ACT_LEAKY_RELU, ACT_RELU, ACT_RELU6, P_A, P_A_COL, P_A_ROW, P_ACTIVATION, P_ALPHA, P_B, P_B_COL, P_B_ROW,
   P_BATCH_TABLE, P_BIAS, P_C, P_K, P_K_CHUNK, P_K_CHUNKS, P_M, P_N, P_PACK, P_PACK_STRIDE, P_PANELS, P_PARTIALS,
-  P_TASKS, PARAMS, SCRATCH,
+  P_ROW_BLOCK, P_TASKS, PARAMS, SCRATCH,
 } from './layout';
 
 /** Columns per panel: two f32x4 vectors. */
@@ -69,15 +69,23 @@ function packPanel(pack: usize, b: usize, k: i32, rowStride: i32, colStride: i32
 }
 
 /**
- * One gemm task: all rows of column panel `p % panels` of output batch `p / panels`, where p = task / chunks, over
- * the inner range of chunk `task % chunks` (the whole inner dimension when the product is not split).
+ * One gemm task: row block `q % rowBlocks` of column panel `p % panels` of output batch `p / panels`, where
+ * q = task / chunks and p = q / rowBlocks, over the inner range of chunk `task % chunks` (the whole inner
+ * dimension when the product is not split). Consecutive tasks take consecutive row blocks of one panel, so
+ * threads working side by side write different rows of C, never the same cache lines.
  */
 export function gemmTask(task: i32, thread: i32): void {
   const m = param(P_M);
   const n = param(P_N);
   const chunks = param(P_K_CHUNKS);
   const chunk = task % chunks;
-  const outer = task / chunks;
+  const blockRows = param(P_ROW_BLOCK);
+  const rowBlocks = (m + blockRows - 1) / blockRows;
+  const rowTask = task / chunks;
+  const rowBlock = rowTask % rowBlocks;
+  const outer = rowTask / rowBlocks;
+  const r0 = rowBlock * blockRows;
+  const r1 = min(m, r0 + blockRows);
   const panels = param(P_PANELS);
   const batch = outer / panels;
   const panel = outer - batch * panels;
@@ -91,7 +99,7 @@ export function gemmTask(task: i32, thread: i32): void {
   const table = <usize>param(P_BATCH_TABLE) + (<usize>batch << 3);
   const a = <usize>param(P_A) + <usize>load<i32>(table) + <usize>k0 * aColBytes;
   const b = <usize>param(P_B) + <usize>load<i32>(table, 4) + (<usize>k0 * <usize>param(P_B_ROW) << 2);
-  const batches = param(P_TASKS) / (panels * chunks);
+  const batches = param(P_TASKS) / (panels * chunks * rowBlocks);
   const outputBytes = <usize>batches * <usize>m * <usize>n << 2;
   const base = chunks == 1 ? <usize>param(P_C) : <usize>param(P_PARTIALS) + <usize>chunk * outputBytes;
   const c = base + (<usize>batch * <usize>m * <usize>n << 2);
@@ -113,7 +121,7 @@ export function gemmTask(task: i32, thread: i32): void {
   const alpha = f32x4.splat(reinterpret<f32>(param(P_ALPHA)));
   const rowBytesC = <usize>n << 2;
 
-  for (let i0 = 0; i0 < m; i0 += MR) {
+  for (let i0 = r0; i0 < r1; i0 += MR) {
     // rows past M read the last row again; their results are not stored
     const last = m - 1;
     let p0 = a + <usize>min(i0, last) * aRowBytes;
@@ -144,7 +152,7 @@ export function gemmTask(task: i32, thread: i32): void {
       p3 += aColBytes;
       pb += 32;
     }
-    const rows = min(MR, m - i0);
+    const rows = min(MR, r1 - i0);
     let dst = c + (<usize>i0 * rowBytesC) + (<usize>j0 << 2);
     storeRow(dst, activate(c00, activation, alpha), activate(c01, activation, alpha), valid, scratch);
     if (rows > 1) storeRow(dst + rowBytesC, activate(c10, activation, alpha), activate(c11, activation, alpha), valid, scratch);

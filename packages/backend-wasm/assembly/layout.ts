@@ -44,6 +44,7 @@ export const P_THREADS = 19; // threads that take part in this job (the others l
 export const P_K_CHUNK = 20; // inner-dimension length per task when the product is split along k (0: not split)
 export const P_K_CHUNKS = 21; // tasks per output panel along k (1: not split)
 export const P_PARTIALS = 22; // split along k: chunk c writes its partial C at P_PARTIALS + c · batches · M · N floats
+export const P_ROW_BLOCK = 23; // rows of C per task (a multiple of 4; M for one block)
 
 // Image patches (im2col / col2im), channels-last images [batch, height, width, channels].
 export const P_IMAGE = 24; // the images

@@ -76,6 +76,8 @@ describe("Topiary's BatchMatMul on wasm", () => {
     [100, 300, 784],
     [5, 6, 5000], // few column panels and a long inner dimension: split along k
     [3, 17, 9000],
+    [1030, 9, 7], // tall: row blocks of 256 and a short last one
+    [517, 33, 5],
   ];
   for (const [transposeA, transposeB] of flagCombos) {
     it.each(edgeSizes)(`m %i, n %i, k %i, transposeA ${transposeA}, transposeB ${transposeB}: matches cpu within 1e-5`, async (m, n, k) => {

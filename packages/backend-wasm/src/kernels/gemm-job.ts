@@ -49,9 +49,17 @@ export interface GemmJob {
   readonly alpha: number;
 }
 
+/** Rows of C per task: tall products are cut into blocks of this many rows (assembly/gemm.ts P_ROW_BLOCK). */
+const ROW_BLOCK = 256;
+
+/** Rows per task for a product of m rows: one block up to twice {@link ROW_BLOCK}, else blocks of it. */
+function rowBlock(m: number): number {
+  return m > 2 * ROW_BLOCK ? ROW_BLOCK : Math.ceil(m / 4) * 4;
+}
+
 /** How a product is split along its inner dimension: a function of its shape alone, so results never depend on threads. */
 export function kChunks(job: Pick<GemmJob, 'm' | 'n' | 'k' | 'batches' | 'bias' | 'activation'>): { chunks: number; chunk: number } {
-  const panels = Math.ceil(job.n / NR) * job.batches;
+  const panels = Math.ceil(job.n / NR) * job.batches * Math.ceil(job.m / rowBlock(job.m));
   const fusable = job.bias === 0 && job.activation === 'linear';
   if (!fusable || panels >= SPLIT_BELOW_TASKS || job.k < 2 * SPLIT_K_CHUNK) return { chunks: 1, chunk: job.k };
   const chunks = Math.min(MAX_K_CHUNKS, Math.ceil(job.k / SPLIT_K_CHUNK));
@@ -75,6 +83,8 @@ const floatView = new Float32Array(floatBits.buffer);
 export function runGemm(runtime: KernelRuntime, job: GemmJob, scratchAt: number): void {
   const { chunks, chunk } = kChunks(job);
   const panels = Math.ceil(job.n / NR);
+  const rows = rowBlock(job.m);
+  const rowBlocks = Math.ceil(job.m / rows);
   const outputs = job.batches * job.m * job.n;
   const partials = chunks === 1 ? 0 : scratchAt;
   const pack = scratchAt + (chunks === 1 ? 0 : align(chunks * outputs * 4));
@@ -82,12 +92,12 @@ export function runGemm(runtime: KernelRuntime, job: GemmJob, scratchAt: number)
   floatView[0] = job.alpha;
   runtime.run(
     [
-      KIND_GEMM, job.batches * panels * chunks, job.m, job.n, job.k,
+      KIND_GEMM, job.batches * panels * rowBlocks * chunks, job.m, job.n, job.k,
       job.a, job.aStrides[0], job.aStrides[1],
       job.b, job.bStrides[0], job.bStrides[1],
       job.c, job.bias, FUSED_ACTIVATIONS[job.activation], floatBits[0]!,
       job.table, panels, pack, align(chunk * NR * 4),
-      0, chunks === 1 ? 0 : chunk, chunks, partials,
+      0, chunks === 1 ? 0 : chunk, chunks, partials, rows,
     ],
     macs >= PARALLEL_MIN_MACS ? runtime.activeThreads : 1,
   );
