@@ -55,3 +55,4 @@ export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 export type { Checkpoint, CheckpointManifest, CheckpointOptimizer, CheckpointTensorEntry } from './checkpoint.js';
 export { budgetsFromDensities } from './mask-init.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
+export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';

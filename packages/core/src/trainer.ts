@@ -238,6 +238,10 @@ export class SparseTrainer {
       this.kernelLayers.map((k) => k.shape.size),
     );
     const update = strategy.update;
+    if (update !== undefined) {
+      check(!(update.dropFraction && update.targetSparsity), 'strategy.update', 'dropFraction and targetSparsity', 'one of dropFraction (drop-and-grow) or targetSparsity (pruning), not both');
+      check(!(update.redistribution && !update.grow), 'strategy.update.redistribution', update.redistribution?.kind ?? 'redistribution', 'used only with a grow criterion (redistribution decides where regrowth goes)');
+    }
     const momentumNeeds = mergeNeeds(update?.drop.needs, update?.grow?.needs, update?.redistribution?.needs);
     this.needsEveryStep = { gradient: momentumNeeds.momentum, momentum: momentumNeeds.momentum };
     this.needsAtUpdate = momentumNeeds;

@@ -1,5 +1,7 @@
 import { check } from '@topiary/core';
 
+export { checkOptionKeys } from '@topiary/core';
+
 /** Options every distribution accepts. */
 export interface DistributionCommonOptions {
   /**
@@ -8,24 +10,6 @@ export interface DistributionCommonOptions {
    * @default []
    */
   dense?: readonly string[];
-}
-
-/** Checks that `options` is undefined or a plain object whose keys are all in `allowed`. */
-export function checkOptionKeys(options: unknown, allowed: readonly string[], field: string): void {
-  if (options === undefined) return;
-  check(
-    typeof options === 'object' && options !== null && !Array.isArray(options),
-    field,
-    options,
-    `an options object with the keys ${allowed.map((k) => JSON.stringify(k)).join(', ')}`,
-  );
-  const unknown = Object.keys(options as object).filter((key) => !allowed.includes(key));
-  check(
-    unknown.length === 0,
-    field,
-    unknown,
-    `an options object with only the keys ${allowed.map((k) => JSON.stringify(k)).join(', ')} (unknown keys found)`,
-  );
 }
 
 /** Checks and copies the `dense` option: a list of non-empty layer names. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { check } from '@topiary/core';
+import { check, checkOptionKeys } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
 import { checkLayerMatchesWeight } from '@topiary/core';
 
@@ -24,6 +24,7 @@ export interface MagnitudeDropOptions {
  * ```
  */
 export function magnitudeDrop(options: MagnitudeDropOptions = {}): DropCriterion {
+  checkOptionKeys(options, ['tieBreakNoise'], 'magnitude');
   const { tieBreakNoise = 0 } = options;
   check(Number.isFinite(tieBreakNoise) && tieBreakNoise >= 0, 'magnitude.tieBreakNoise', tieBreakNoise, 'a finite number ≥ 0');
   return {

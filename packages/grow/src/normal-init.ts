@@ -1,4 +1,4 @@
-import { check } from '@topiary/core';
+import { check, checkOptionKeys } from '@topiary/core';
 import type { GrowInitializer } from '@topiary/core';
 import { hostValues } from './layer-values.js';
 
@@ -13,6 +13,7 @@ export interface NormalInitOptions {
  * values on every backend. SET's reference code draws new weights at random rather than at zero.
  */
 export function normalInit(options: NormalInitOptions): GrowInitializer {
+  checkOptionKeys(options, ['std'], 'normal');
   const std = options?.std;
   check(typeof std === 'number' && Number.isFinite(std) && std >= 0, 'normal.std', std, 'a finite number ≥ 0');
   return {

@@ -1,4 +1,4 @@
-import { check } from '@topiary/core';
+import { check, checkOptionKeys } from '@topiary/core';
 import type { GrowInitializer } from '@topiary/core';
 import { hostValues } from './layer-values.js';
 
@@ -10,6 +10,7 @@ export interface UniformInitOptions {
 
 /** Grown weights drawn from U(−limit, limit) on the host with `ctx.rng`, reproducible on every backend. */
 export function uniformInit(options: UniformInitOptions): GrowInitializer {
+  checkOptionKeys(options, ['limit'], 'uniform');
   const limit = options?.limit;
   check(typeof limit === 'number' && Number.isFinite(limit) && limit >= 0, 'uniform.limit', limit, 'a finite number ≥ 0');
   return {

@@ -40,6 +40,20 @@ describe('SparseTrainer', () => {
     expect(() => new SparseTrainer(model, { strategy: rigl(), optimizer, loss: 'categoricalCrossentropy', seed: 1.5 })).toThrow(/seed must be an integer, got 1\.5/);
   });
 
+  it('refuses hand-built strategies that contradict themselves, naming the field', () => {
+    const model = tinyMlp();
+    const base = rigl();
+    const both: SparseStrategy = { ...base, update: { ...base.update!, targetSparsity: constantSchedule(0.5) } };
+    expect(() => new SparseTrainer(model, { strategy: both, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
+      /strategy\.update must be one of dropFraction \(drop-and-grow\) or targetSparsity \(pruning\), not both/,
+    );
+    const { grow: _grow, ...withoutGrow } = base.update!;
+    const noGrow: SparseStrategy = { ...base, update: { ...withoutGrow, redistribution: { kind: 'momentum', allocate: () => [] } as never } };
+    expect(() => new SparseTrainer(model, { strategy: noGrow, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
+      /strategy\.update\.redistribution must be used only with a grow criterion/,
+    );
+  });
+
   it('refuses a model with no prunable layer', () => {
     const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [2, 2] }), tfl.layers.activation({ activation: 'relu' })] });
     expect(() => new SparseTrainer(model, { strategy: rigl(), optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' })).toThrow(/model has no prunable layer/);

@@ -10,6 +10,10 @@ beforeAll(async () => {
 });
 
 describe('magnitudeDrop', () => {
+  it('refuses an unknown option with the nearest one suggested', () => {
+    expect(() => magnitudeDrop({ tieBreakNose: 1e-5 } as never)).toThrow('magnitude: unknown key "tieBreakNose" (did you mean "tieBreakNoise"?); allowed: tieBreakNoise');
+  });
+
   it('scores |w| as a new float32 tensor of the kernel shape', async () => {
     const ctx = contextOf([2, 3], [0.5, -2, 0, 1.5, -0.25, 3], [1, 1, 0, 1, 1, 1]);
     const score = magnitudeDrop().score(ctx);

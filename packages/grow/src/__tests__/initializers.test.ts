@@ -125,3 +125,10 @@ describe('grown-weight initialisers', () => {
     expect(() => normalInit({ std: 1 }).values({ layer: { ...layerOf([4, 2]), size: 9 }, rng })).toThrow(/layer\.size.*9/);
   });
 });
+
+describe('initializer options', () => {
+  it('refuse unknown keys with the nearest one suggested', () => {
+    expect(() => normalInit({ std: 0.1, stdev: 0.1 } as never)).toThrow('normal: unknown key "stdev" (did you mean "std"?); allowed: std');
+    expect(() => uniformInit({ limt: 0.1 } as never)).toThrow('uniform: unknown key "limt" (did you mean "limit"?); allowed: limit');
+  });
+});
