@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { wasm, wasmTrainingKernelNames } from '../index.js';
+import { resolveWasmBackendOptions } from '../wasm-options.js';
 
 // Tests run in order: the failed starts come first, while tfjs has not loaded any binary yet.
 const installedDist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
@@ -24,6 +25,20 @@ describe('wasm() options', () => {
       /wasm options.wasmPaths key "tfjs-backend.wasm" must be one of tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm/,
     );
     expect(() => wasm(null as never)).toThrow('wasm options must be an object, got null');
+    expect(() => wasm({ matMulKernels: 'xnnpack' as never })).toThrow(`wasm options.matMulKernels must be 'topiary' or 'tfjs', got "xnnpack"`);
+    expect(() => wasm({ kernelThreads: 0 })).toThrow('wasm options.kernelThreads must be a positive integer, got 0');
+    expect(() => wasm({ kernelThreads: 257 })).toThrow('wasm options.kernelThreads must be at most 256, got 257');
+  });
+
+  it('takes the kernel thread count from TOPIARY_WASM_THREADS in Node, and refuses a bad one naming the variable', () => {
+    vi.stubEnv('TOPIARY_WASM_THREADS', 'two');
+    expect(() => wasm()).toThrow('environment variable TOPIARY_WASM_THREADS must be a positive integer, got "two"');
+    vi.stubEnv('TOPIARY_WASM_THREADS', '0');
+    expect(() => wasm()).toThrow('environment variable TOPIARY_WASM_THREADS must be a positive integer, got 0');
+    vi.stubEnv('TOPIARY_WASM_THREADS', '3');
+    expect(resolveWasmBackendOptions().kernelThreads).toBe(3);
+    expect(resolveWasmBackendOptions({ kernelThreads: 2 }).kernelThreads).toBe(2);
+    vi.unstubAllEnvs();
   });
 });
 

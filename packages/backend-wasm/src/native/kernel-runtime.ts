@@ -85,6 +85,8 @@ export class KernelRuntime {
       const started = await startKernelThreads(wanted - 1, module, memory, isNode);
       workers = started.threads;
       note = started.reason;
+      // a thread that would not start is not an error (the kernels run on fewer), but it should not go unseen
+      if (note !== undefined) console.warn(`[topiary] ${note}`);
       workers.forEach((w) => w.release());
     }
     return new KernelRuntime(memory, exports, workers, note);
