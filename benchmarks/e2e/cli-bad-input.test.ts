@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', '--conditions=source', join(root, 'packages/bench/src/cli/main.ts')];
+const cli = ['--import', 'tsx', '--conditions=@topiary/source', join(root, 'packages/bench/src/cli/main.ts')];
 
 function topiary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,7 +11,7 @@ import { readRunRecords } from '@topiary/bench';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', '--conditions=source', join(root, 'packages/bench/src/cli/main.ts')];
+const cli = ['--import', 'tsx', '--conditions=@topiary/source', join(root, 'packages/bench/src/cli/main.ts')];
 
 function start(args: string[]): ChildProcess {
   return spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -20,8 +20,9 @@ export async function loadDawn(): Promise<DawnModule> {
     throw new WebGpuUnavailableError(
       `could not load the \`${DAWN_PACKAGE}\` package (Dawn for Node)`,
       [`import('${DAWN_PACKAGE}'): ${describeError(error)}`],
-      `install it next to @topiary/backend-webgpu: \`pnpm add ${DAWN_PACKAGE}@0.6.2\` ` +
-        '(prebuilt for linux-x64, linux-arm64, darwin and win32).',
+      `install it in the project that runs Topiary: \`pnpm add ${DAWN_PACKAGE}@0.6.2\` ` +
+        `(or \`npm install ${DAWN_PACKAGE}@0.6.2\`). It is an optional peer dependency of @topiary/backend-webgpu ` +
+        'and @topiary/bench, needed only for WebGPU in Node; prebuilt for linux-x64, linux-arm64, darwin and win32.',
       { cause: error },
     );
   });

@@ -28,7 +28,7 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['@topiary/source'],
     external: ['node:*'],
     write: false,
     logLevel: 'silent',

@@ -44,7 +44,7 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['@topiary/source'],
     // Node-only paths of this package, never reached in a browser.
     external: ['webgpu', 'node:*'],
     write: false,

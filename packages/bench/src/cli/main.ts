@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SuiteError } from '../suite/suite-error.js';
 import { benchCommand } from './bench-command.js';
@@ -8,10 +8,18 @@ import { mergeCommand } from './merge-command.js';
 import { plotCommand } from './plot-command.js';
 import { tableCommand } from './table-command.js';
 
+/** The version of `@topiary/bench`, read from its package.json (two levels up from `src/cli/` and `dist/cli/`). */
+export function benchVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  if (typeof manifest.version !== 'string') throw new Error('@topiary/bench: package.json has no version');
+  return manifest.version;
+}
+
 /** Builds the `topiary` command-line program. */
 export function createProgram(): Command {
   return new Command('topiary')
     .description('Sparse-training benchmarks: run suites, merge shards, make tables and plots')
+    .version(benchVersion(), '-V, --version', 'print the version of @topiary/bench')
     .showHelpAfterError()
     .addCommand(benchCommand())
     .addCommand(tableCommand())

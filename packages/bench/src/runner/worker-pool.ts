@@ -47,7 +47,7 @@ export interface PoolOptions {
 
 /**
  * The bench's own worker. Under TypeScript sources (no build) it is forked with the tsx loader and the
- * `source` export condition, so workspace packages resolve to their sources as in the parent.
+ * `@topiary/source` export condition, so workspace packages resolve to their sources as in the parent.
  */
 export function defaultWorkerSpec(): WorkerSpec {
   const fromSource = import.meta.url.endsWith('.ts');
@@ -59,7 +59,7 @@ export function defaultWorkerSpec(): WorkerSpec {
   } catch {
     // resolved by Node from the working directory instead
   }
-  return { module, execArgv: ['--import', loader, '--conditions=source'] };
+  return { module, execArgv: ['--import', loader, '--conditions=@topiary/source'] };
 }
 
 const STDERR_KEEP = 8192;

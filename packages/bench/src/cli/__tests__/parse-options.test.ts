@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createProgram } from '../main.js';
+import { benchVersion, createProgram } from '../main.js';
 import { commaList, positiveInteger } from '../parse-options.js';
 
 describe('CLI option parsers', () => {
@@ -24,5 +25,17 @@ describe('createProgram', () => {
     const program = createProgram().exitOverride();
     for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
     await expect(program.parseAsync(['node', 'topiary', 'table', 'dir', '--format', 'xlsx'])).rejects.toThrow(/xlsx.*Allowed choices are md, csv, tex, json/);
+  });
+
+  it('prints the version of @topiary/bench for --version and -V', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    expect(manifest.name).toBe('@topiary/bench');
+    expect(benchVersion()).toBe(manifest.version);
+    for (const flag of ['--version', '-V']) {
+      let printed = '';
+      const program = createProgram().exitOverride().configureOutput({ writeOut: (text) => (printed += text) });
+      await expect(program.parseAsync(['node', 'topiary', flag])).rejects.toMatchObject({ code: 'commander.version' });
+      expect(printed).toBe(`${manifest.version}\n`);
+    }
   });
 });
