@@ -75,7 +75,7 @@ export {
 } from './results/training-log.js';
 export type { LogEpochLine, LogMaskUpdateLine, LogRunLine, LogStepLine, TrainingLog, TrainingLogEntry, TrainingLogLine } from './results/training-log.js';
 export { crc32c, exportTrainingLogs, LOG_EXPORT_FORMATS, runLabel, scalarsOf, trainingLogCsv, trainingLogEvents } from './results/export-logs.js';
-export type { LogExportFormat, LogExportSummary } from './results/export-logs.js';
+export type { LogExportFormat, LogExportSummary, LogScalar } from './results/export-logs.js';
 export { mergeRuns } from './results/merge-runs.js';
 export type { MergeSummary } from './results/merge-runs.js';
 export { summarize } from './results/summary-stats.js';

@@ -117,13 +117,15 @@ function lengthDelimited(field: number, payload: Uint8Array): number[] {
 }
 
 /** One scalar of a TensorBoard summary. */
-interface Scalar {
+export interface LogScalar {
+  /** The TensorBoard tag, e.g. `train/loss`. */
   readonly tag: string;
+  /** The value (written as a float32 `simple_value`). */
   readonly value: number;
 }
 
 /** Encodes a tensorflow.Event: wall_time (1, double), step (2, int64), file_version (3) or summary (5) of simple values. */
-function encodeEvent(wallTime: number, step: number, content: { fileVersion: string } | { scalars: readonly Scalar[] }): Uint8Array {
+function encodeEvent(wallTime: number, step: number, content: { fileVersion: string } | { scalars: readonly LogScalar[] }): Uint8Array {
   const wall = new Uint8Array(8);
   new DataView(wall.buffer).setFloat64(0, wallTime, true);
   const bytes: number[] = [(1 << 3) | 1, ...wall, (2 << 3) | 0, ...varint(step)];
@@ -154,8 +156,8 @@ function tfRecord(data: Uint8Array): Uint8Array {
 }
 
 /** The TensorBoard scalars of one log line (tags grouped as `train/`, `mask/`, `layers/<layer>/` and `epoch/`). */
-export function scalarsOf(entry: TrainingLogEntry): Scalar[] {
-  const scalars: Scalar[] = [];
+export function scalarsOf(entry: TrainingLogEntry): LogScalar[] {
+  const scalars: LogScalar[] = [];
   const add = (tag: string, value: number | null | undefined): void => {
     if (typeof value === 'number' && Number.isFinite(value)) scalars.push({ tag, value });
   };
