@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { flattenIssues } from '../suite/zod-issues.js';
 import { readJsonLines } from './jsonl-file.js';
@@ -160,7 +160,7 @@ export class TrainingLogWriter {
     readonly file: string,
     header: LogRunLine,
   ) {
-    mkdirSync(join(file, '..'), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     // 'w' truncates a log left by an interrupted earlier attempt of the same run
     closeSync(openSync(file, 'w'));
     this.fd = openSync(file, 'a');
