@@ -75,7 +75,7 @@ describe('topiary CLI on the embedded subset', () => {
     expect(JSON.parse(readFileSync(join(out, '.topiary-bench.lock'), 'utf8'))).toMatchObject({ pid: bench.pid });
 
     // 2. The same command again takes the dead bench's lock over and finishes only the missing run.
-    const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm']);
+    const resumed = await topiary(['bench', suite, '--out', out, '--concurrency', '1', '--backend', 'wasm', '--log-steps']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`took over a stale lock of pid ${bench.pid}`);
     expect(existsSync(join(out, '.topiary-bench.lock'))).toBe(false);
@@ -94,6 +94,23 @@ describe('topiary CLI on the embedded subset', () => {
     expect(rigl.testAccuracy).toBeGreaterThan(0.1);
     expect(rigl.backend.name).toBe('wasm');
     expect(rigl.versions['@topiary/bench']).toMatch(/^\d+\.\d+\.\d+/);
+    // the bench runs inside this repository's work tree
+    expect(rigl.git?.commit).toMatch(/^[0-9a-f]{40}$/);
+
+    // Training logs: one per run beside runs.jsonl; the killed attempt's partial log was started afresh.
+    expect(resumed.stdout).toMatch(/\[1\/1\] epoch 1 step 49: loss \d\.\d{4} mean \d\.\d{4} lr \S+ \d+\.\d ms\/step/);
+    expect(resumed.stdout).toMatch(/\[1\/1\] epoch 1 step 10: mask update −\d+\/\+\d+, sparsity 90\.\d\d%/);
+    expect(resumed.stdout).toMatch(/\[1\/1\] epoch 1 done: mean loss/);
+    for (const record of records) {
+      const log = readFileSync(join(out, 'logs', `${record.hash}.jsonl`), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+      expect(log[0]).toMatchObject({ type: 'run', hash: record.hash, axes: record.axes });
+      expect(log.filter((line) => line.type === 'epoch')).toHaveLength(1);
+      expect(log.some((line) => line.type === 'mask-update')).toBe(record === rigl);
+    }
+    const exported = await topiary(['logs', 'export', out, '--out', join(dir, 'logs-csv')]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('2 run log(s) exported as csv');
+    expect(readFileSync(join(dir, 'logs-csv', 'runs.csv'), 'utf8').split('\n')[0]).toBe('label,hash,suite,index,method,startedAt,gitCommit,gitDirty,file');
 
     // 3. Tables.
     const md = await topiary(['table', out]);

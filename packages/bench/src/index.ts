@@ -11,13 +11,14 @@ export {
   backendNameSchema,
   dataConfigSchema,
   formatConfigIssues,
+  loggingConfigSchema,
   lrScheduleConfigSchema,
   optimizerConfigSchema,
   parseRunConfig,
   runConfigSchema,
   trainingConfigSchema,
 } from './train/config.js';
-export type { DataConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
+export type { DataConfig, LoggingConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
 export { runExperiment } from './train/run-experiment.js';
 export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './train/run-experiment.js';
 export { selectBackend } from './backend/select-backend.js';
@@ -42,7 +43,8 @@ export type { Shard } from './suite/shard.js';
 // Running suites.
 export { FAILURES_FILE, runBench } from './runner/run-bench.js';
 export type { BenchOptions, BenchSummary } from './runner/run-bench.js';
-export { defaultReporter, healthNote, LineReporter, TerminalReporter } from './runner/bench-reporter.js';
+export { defaultReporter, formatLogEntry, healthNote, LineReporter, TerminalReporter } from './runner/bench-reporter.js';
+export { readGitState } from './runner/git-state.js';
 export { acquireOutLock, LOCK_FILE, OutLockedError } from './runner/out-lock.js';
 export type { LockHolder, OutLock } from './runner/out-lock.js';
 export type { BenchReporter, ReportedRun } from './runner/bench-reporter.js';
@@ -54,10 +56,26 @@ export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './
 // Results: records, tables, plots.
 export { canonicalJson, sha256OfJson } from './results/canonical-json.js';
 export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './results/config-hash.js';
-export { allUpdatesSkipped, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
-export type { FlopsSummary, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
+export { allUpdatesSkipped, gitStateSchema, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
+export type { FlopsSummary, GitState, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
 export type { RunRecords } from './results/run-log.js';
+export {
+  LOGS_DIR,
+  logEpochLineSchema,
+  logLayerCountsSchema,
+  logMaskUpdateLineSchema,
+  logRunLineSchema,
+  logStepLineSchema,
+  readTrainingLog,
+  trainingLogEntrySchema,
+  trainingLogFile,
+  trainingLogLineSchema,
+  TrainingLogWriter,
+} from './results/training-log.js';
+export type { LogEpochLine, LogMaskUpdateLine, LogRunLine, LogStepLine, TrainingLog, TrainingLogEntry, TrainingLogLine } from './results/training-log.js';
+export { crc32c, exportTrainingLogs, LOG_EXPORT_FORMATS, runLabel, scalarsOf, trainingLogCsv, trainingLogEvents } from './results/export-logs.js';
+export type { LogExportFormat, LogExportSummary, LogScalar } from './results/export-logs.js';
 export { mergeRuns } from './results/merge-runs.js';
 export type { MergeSummary } from './results/merge-runs.js';
 export { summarize } from './results/summary-stats.js';

@@ -43,6 +43,8 @@ export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSele
 export type { MaskSelectAttrs, MaskSelectMode } from './mask-select-kernel.js';
 export { SparseTrainer } from './trainer.js';
 export type { LayerSummary, LoadCheckpointOptions, SparseTrainerOptions, SparsitySummary, StepResult, TrainerWarning, TrainerWarningKind, TrainingHealth } from './trainer.js';
+export { maskDiffCounts, readLearningRate } from './trainer-events.js';
+export type { LayerUpdateCounts, TrainerEvent, TrainerEventListener, TrainerMaskUpdateEvent, TrainerStepEvent } from './trainer-events.js';
 export { fitCallback } from './fit-callback.js';
 export type { FitCallbackOptions } from './fit-callback.js';
 export { findKernelLayers, findPrunableKernels } from './layers.js';

@@ -15,6 +15,7 @@ import type { CriterionNeeds, SparseStrategy } from './types.js';
 import { check, checkNonNegativeInteger } from './validate.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { restoreOptimizerState } from './optimizer-state.js';
+import { maskDiffCounts, readLearningRate, type LayerUpdateCounts, type TrainerEventListener, type TrainerMaskUpdateEvent, type TrainerStepEvent } from './trainer-events.js';
 
 /** Options of {@link SparseTrainer}. */
 export interface SparseTrainerOptions {
@@ -58,6 +59,13 @@ export interface SparseTrainerOptions {
    * @default 'skip'
    */
   nonFinite?: 'skip' | 'throw';
+  /**
+   * Receives a {@link TrainerStepEvent} after every step and a {@link TrainerMaskUpdateEvent} after every scheduled
+   * mask update (before its step's event): loss, learning rate, step time, per-layer active, dropped and grown
+   * counts, exploration rate. Events are plain data computed from values the trainer already holds on the host
+   * (no extra tensor reads); without a listener none of it is computed. @default no listener
+   */
+  onEvent?: TrainerEventListener;
 }
 
 /** Options of {@link SparseTrainer.loadCheckpoint}. */
@@ -181,6 +189,9 @@ export class SparseTrainer {
   private readonly warn: (message: string, warning: TrainerWarning) => void;
   private readonly selection: 'auto' | 'host' | 'device';
   private readonly nonFinite: 'skip' | 'throw';
+  private readonly onEvent: TrainerEventListener | undefined;
+  /** The event of the mask update of the current step, sent once the step is counted. */
+  private pendingUpdateEvent: TrainerMaskUpdateEvent | undefined;
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
   private readonly trainable: tf.Variable[];
@@ -217,6 +228,7 @@ export class SparseTrainer {
     check(selection === 'auto' || selection === 'host' || selection === 'device', 'selection', selection, "'auto', 'host' or 'device'");
     const nonFinite = options.nonFinite ?? 'skip';
     check(nonFinite === 'skip' || nonFinite === 'throw', 'nonFinite', nonFinite, "'skip' or 'throw'");
+    check(options.onEvent === undefined || typeof options.onEvent === 'function', 'onEvent', typeof options.onEvent, 'a function');
     this.model = model;
     this.strategy = strategy;
     this.optimizer = optimizer;
@@ -226,6 +238,7 @@ export class SparseTrainer {
     this.warn = options.onWarning ?? ((message) => console.warn(`[topiary] ${message}`));
     this.selection = selection;
     this.nonFinite = nonFinite;
+    this.onEvent = options.onEvent;
     this.rng = Rng.fromSeed(seed);
     this.kernelLayers = findKernelLayers(model, options.layers);
     this.masked = this.kernelLayers.filter((k) => k.masked);
@@ -311,6 +324,9 @@ export class SparseTrainer {
    */
   async step(x: tf.Tensor, y: tf.Tensor): Promise<StepResult> {
     this.assertUsable();
+    const started = this.onEvent ? performance.now() : 0;
+    const learningRate = this.onEvent ? readLearningRate(this.optimizer) : undefined;
+    this.pendingUpdateEvent = undefined;
     if (!this.state) await this.initialize(x, y);
     const state = this.state!;
     const step = this.steps;
@@ -336,7 +352,9 @@ export class SparseTrainer {
         throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
       }
       this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the batch was skipped and nothing changed (warned once, counted in health().skippedSteps)`);
-      return { step, loss: loss!, maskUpdated: false, skipped: true };
+      const skipped: StepResult = { step, loss: loss!, maskUpdated: false, skipped: true };
+      if (this.onEvent) this.emitStep(skipped, started, learningRate);
+      return skipped;
     }
     if (updateNow) this.scheduledUpdates++;
 
@@ -382,7 +400,9 @@ export class SparseTrainer {
       tf.dispose(denseGrads);
     }
     this.steps++;
-    return { step, loss: loss!, maskUpdated, skipped: false };
+    const result: StepResult = { step, loss: loss!, maskUpdated, skipped: false };
+    if (this.onEvent) this.emitStep(result, started, learningRate);
+    return result;
   }
 
   /** Skipped steps and updates and every warning so far, with counts: what a run record should carry. */
@@ -539,6 +559,7 @@ export class SparseTrainer {
       }
     }
     this.steps++;
+    this.flushUpdateEvent();
     return updated;
   }
 
@@ -548,6 +569,7 @@ export class SparseTrainer {
   }
 
   private async updateMasks(step: number, denseGrads: tf.Tensor[]): Promise<boolean> {
+    const started = this.onEvent ? performance.now() : 0;
     const state = this.state!;
     const update = this.strategy.update!;
     // No criterion scores non-finite weights (a rank-based score such as SET's would stay finite): one read.
@@ -557,7 +579,9 @@ export class SparseTrainer {
     const bad = this.masked.findIndex((_, i) => flags[i] !== 1);
     if (bad >= 0) {
       this.skippedUpdates++;
-      this.warnOnce('non-finite-update', step, `step ${step}: weights${this.momentum ? ' or dense-gradient momentum' : ''} of layer ${this.masked[bad]!.shape.layerName} are not finite; this update was skipped and the masks kept (warned once, counted in health())`);
+      const reason = `weights${this.momentum ? ' or dense-gradient momentum' : ''} of layer ${this.masked[bad]!.shape.layerName} are not finite`;
+      this.warnOnce('non-finite-update', step, `step ${step}: ${reason}; this update was skipped and the masks kept (warned once, counted in health())`);
+      if (this.onEvent) this.pendingUpdateEvent = this.updateEvent(step, started, undefined, reason);
       return false;
     }
     const plan = await (this.selectsOnDevice() ? planUpdateOnDevice : planUpdate)({
@@ -573,8 +597,11 @@ export class SparseTrainer {
     if (!plan.ok) {
       this.skippedUpdates++;
       this.warnOnce('non-finite-update', step, `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once, counted in health())`);
+      if (this.onEvent) this.pendingUpdateEvent = this.updateEvent(step, started, undefined, plan.reason);
       return false;
     }
+    // host masks before and after, compared only for a listener
+    const diffs = this.onEvent ? plan.layers.map((change, i) => maskDiffCounts(state.mask(i), change.mask)) : undefined;
     let changed: tf.Tensor[];
     try {
       changed = applyUpdatePlan(plan, state, this.masked);
@@ -587,7 +614,58 @@ export class SparseTrainer {
       this.remaskEveryStep = true;
       this.warnOnce('slots-not-reset', step, reset.reason);
     }
+    if (diffs) this.pendingUpdateEvent = this.updateEvent(step, started, diffs);
     return plan.changedAny;
+  }
+
+  /** The event of an update at `step`: counts after it, with the drop/grow diffs when it was applied. */
+  private updateEvent(step: number, started: number, diffs: readonly { dropped: number; grown: number }[] | undefined, reason?: string): TrainerMaskUpdateEvent {
+    const state = this.state!;
+    let active = 0;
+    let total = 0;
+    let dropped = 0;
+    let grown = 0;
+    const layers: LayerUpdateCounts[] = this.masked.map((k, i) => {
+      const diff = diffs?.[i] ?? { dropped: 0, grown: 0 };
+      active += state.active(i);
+      total += k.shape.size;
+      dropped += diff.dropped;
+      grown += diff.grown;
+      return { name: k.shape.name, layerName: k.shape.layerName, size: k.shape.size, active: state.active(i), density: state.active(i) / k.shape.size, dropped: diff.dropped, grown: diff.grown };
+    });
+    return {
+      type: 'mask-update',
+      step,
+      applied: diffs !== undefined,
+      ...(reason === undefined ? {} : { reason }),
+      dropped,
+      grown,
+      sparsity: 1 - active / total,
+      explorationRate: state.everActiveCount() / total,
+      timeMs: performance.now() - started,
+      layers,
+    };
+  }
+
+  /** Sends the pending mask-update event, if any, to the listener. */
+  private flushUpdateEvent(): void {
+    const pending = this.pendingUpdateEvent;
+    this.pendingUpdateEvent = undefined;
+    if (pending && this.onEvent) this.onEvent(pending);
+  }
+
+  /** Sends the step's mask-update event (if any), then its step event. */
+  private emitStep(result: StepResult, started: number, learningRate: number | undefined): void {
+    this.flushUpdateEvent();
+    this.onEvent!({
+      type: 'step',
+      step: result.step,
+      loss: result.loss,
+      ...(learningRate === undefined ? {} : { learningRate }),
+      timeMs: performance.now() - started,
+      maskUpdated: result.maskUpdated,
+      skipped: result.skipped,
+    });
   }
 
   /** Whether this update selects on the device: as asked, or for `auto` on `webgpu` with a mask-select kernel. */

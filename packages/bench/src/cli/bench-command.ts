@@ -16,6 +16,8 @@ export interface BenchCliOptions {
   readonly backend?: string;
   /** Data folder override. */
   readonly data?: string;
+  /** Print every training-log line as it is written. */
+  readonly logSteps?: boolean;
 }
 
 /** Adds the options of a bench to a command. */
@@ -27,7 +29,8 @@ export function withBenchOptions(command: Command): Command {
     )
     .option('--shard <i/n>', 'run only shard i of n (1-based), split by config hash')
     .option('--backend <name>', 'backend for every run: auto, cpu, wasm or webgpu (replaces the suite\'s)')
-    .option('--data <dir>', 'folder holding the Fashion-MNIST IDX files (replaces the suite\'s data.dir)');
+    .option('--data <dir>', 'folder holding the Fashion-MNIST IDX files (replaces the suite\'s data.dir)')
+    .option('--log-steps', 'print each run\'s training log live: step lines every logging.everySteps steps, mask updates, epochs (always written to <out>/logs/<hash>.jsonl)');
 }
 
 /**
@@ -47,6 +50,7 @@ export async function benchFromCli(suiteFile: string, options: BenchCliOptions):
       ...(options.shard !== undefined ? { shard: parseShard(options.shard) } : {}),
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.data !== undefined ? { dataDir: options.data } : {}),
+      ...(options.logSteps === true ? { logSteps: true } : {}),
       signal: controller.signal,
     });
     const failed = summary.failed.length;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SuiteError } from '../suite/suite-error.js';
 import { benchCommand } from './bench-command.js';
 import { compareCommand } from './compare-command.js';
+import { logsCommand } from './logs-command.js';
 import { mergeCommand } from './merge-command.js';
 import { plotCommand } from './plot-command.js';
 import { tableCommand } from './table-command.js';
@@ -18,14 +19,15 @@ export function benchVersion(): string {
 /** Builds the `topiary` command-line program. */
 export function createProgram(): Command {
   return new Command('topiary')
-    .description('Sparse-training benchmarks: run suites, merge shards, make tables and plots')
+    .description('Sparse-training benchmarks: run suites, merge shards, make tables and plots, export training logs')
     .version(benchVersion(), '-V, --version', 'print the version of @topiary/bench')
     .showHelpAfterError()
     .addCommand(benchCommand())
     .addCommand(tableCommand())
     .addCommand(plotCommand())
     .addCommand(mergeCommand())
-    .addCommand(compareCommand());
+    .addCommand(compareCommand())
+    .addCommand(logsCommand());
 }
 
 /**

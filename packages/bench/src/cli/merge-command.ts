@@ -9,6 +9,6 @@ export function mergeCommand(): Command {
     .argument('<inputs...>', 'results folders or .jsonl files to merge in')
     .action(async (out: string, inputs: string[]) => {
       const summary = await mergeRuns(out, inputs);
-      process.stdout.write(`${summary.added} record(s) added, ${summary.skipped} already present; ${summary.file}\n`);
+      process.stdout.write(`${summary.added} record(s) added, ${summary.skipped} already present, ${summary.logsCopied} training log(s) copied; ${summary.file}\n`);
     });
 }

@@ -3,14 +3,14 @@ import type { RunConfig } from '../train/config.js';
 
 /**
  * Config fields that say where or how a run executes, not what it computes: the folder the data files are
- * read from and the backend. They are stored with each result but left out of its identity, so a resumed or
+ * read from, the backend and what the training log holds. They are stored with each result but left out of its identity, so a resumed or
  * sharded bench finds finished runs even when it reads the data from elsewhere or runs on another backend.
  */
-export const EXECUTION_ONLY_FIELDS = ['backend', 'data.dir'] as const;
+export const EXECUTION_ONLY_FIELDS = ['backend', 'data.dir', 'logging'] as const;
 
 /** The part of a resolved run configuration that identifies the experiment (execution-only fields removed). */
 export function experimentIdentity(config: RunConfig): Record<string, unknown> {
-  const { backend: _backend, ...rest } = config;
+  const { backend: _backend, logging: _logging, ...rest } = config;
   const { dir: _dir, ...data } = config.data;
   return { ...rest, data };
 }

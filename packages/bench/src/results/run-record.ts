@@ -79,6 +79,14 @@ export function allUpdatesSkipped(record: { readonly health?: RunHealth | undefi
   return health !== undefined && health.scheduledUpdates > 0 && health.skippedUpdates === health.scheduledUpdates;
 }
 
+/** The git state of the code that ran: the commit and whether the working tree had changes. */
+export const gitStateSchema = z.looseObject({
+  /** `git rev-parse HEAD`. */
+  commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'a hex commit id'),
+  /** Whether `git status --porcelain` listed changes (the bench's output folder excepted). */
+  dirty: z.boolean(),
+});
+
 /** The fields a run's measurements fill in (everything but its identity). */
 const measurementsShape = {
   /** Final test accuracy in [0, 1]. */
@@ -138,6 +146,8 @@ export const runRecordSchema = z.looseObject({
   /** The full resolved run configuration. */
   config: z.record(z.string(), z.unknown()),
   ...measurementsShape,
+  /** The git commit of the code that ran and whether its tree was dirty (absent outside a git work tree and in older records). */
+  git: gitStateSchema.optional(),
   /** When the run finished, ISO 8601. */
   finishedAt: z.string(),
 });
@@ -154,5 +164,7 @@ export type LayerDensity = z.output<typeof layerDensitySchema>;
 export type RunHealth = z.output<typeof runHealthSchema>;
 /** One kind of trainer warning as recorded. */
 export type RunWarning = z.output<typeof runWarningSchema>;
+/** The git state of the code that ran. */
+export type GitState = z.output<typeof gitStateSchema>;
 /** FLOPs of the trained model and of its training. */
 export type FlopsSummary = z.output<typeof flopsSummarySchema>;

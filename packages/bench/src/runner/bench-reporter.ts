@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { allUpdatesSkipped, type RunRecord } from '../results/run-record.js';
 import { EtaEstimator, formatDuration } from './eta.js';
+import type { TrainingLogEntry } from '../results/training-log.js';
 import type { BenchProgress } from './worker-protocol.js';
 
 /** A run as the reporter sees it. */
@@ -27,6 +28,8 @@ export interface BenchReporter {
   runFailed(run: ReportedRun, error: string): void;
   /** A run's trainer warned (the first occurrence of each kind; the record counts them all). */
   runWarning?(run: ReportedRun, message: string): void;
+  /** A line of a run's training log (only when the bench was asked to print them: `logSteps`, `--log-steps`). */
+  runLog?(run: ReportedRun, entry: TrainingLogEntry): void;
   /** Something about the bench itself the user should know (e.g. a stale lock taken over). */
   warning?(message: string): void;
   /** The bench is over (or aborted); release the terminal. */
@@ -46,6 +49,25 @@ export function healthNote(record: RunRecord): string | undefined {
     notes.push(`${warning.kind} ×${warning.count} (${steps})`);
   }
   return notes.length > 0 ? notes.join('; ') : undefined;
+}
+
+/** One training-log line as a short human-readable text (what `--log-steps` prints). */
+export function formatLogEntry(entry: TrainingLogEntry): string {
+  const num = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined ? '—' : value.toFixed(digits));
+  const lr = (value: number | undefined): string => (value === undefined ? '' : ` lr ${value.toPrecision(3)}`);
+  switch (entry.type) {
+    case 'step':
+      return entry.skipped
+        ? `epoch ${entry.epoch} step ${entry.step}: skipped (non-finite loss or gradient)`
+        : `epoch ${entry.epoch} step ${entry.step}: loss ${num(entry.loss)} mean ${num(entry.meanLoss)}${lr(entry.learningRate)} ${num(entry.meanTimeMs, 1)} ms/step`;
+    case 'mask-update': {
+      if (!entry.applied) return `epoch ${entry.epoch} step ${entry.step}: mask update skipped (${entry.reason ?? 'non-finite'})`;
+      const layers = entry.layers.map((l) => `${l.layerName} ${(100 * l.density).toFixed(1)}% −${l.dropped}/+${l.grown}`).join(', ');
+      return `epoch ${entry.epoch} step ${entry.step}: mask update −${entry.dropped}/+${entry.grown}, sparsity ${(100 * entry.sparsity).toFixed(2)}%, exploration ${(100 * entry.explorationRate).toFixed(2)}% [${layers}]`;
+    }
+    case 'epoch':
+      return `epoch ${entry.epoch} done: mean loss ${num(entry.meanLoss)}${lr(entry.learningRate)} in ${formatDuration(entry.timeMs)}, sparsity ${(100 * entry.sparsity).toFixed(2)}%, exploration ${(100 * entry.explorationRate).toFixed(2)}%${entry.validationAccuracy === undefined ? '' : `, validation ${(100 * entry.validationAccuracy).toFixed(2)}%`}`;
+  }
 }
 
 function etaText(eta: EtaEstimator): string {
@@ -91,6 +113,10 @@ export class LineReporter implements BenchReporter {
 
   runWarning(run: ReportedRun, message: string): void {
     this.write(`[${run.ordinal}/${run.of}] warning ${run.description}: ${message}`);
+  }
+
+  runLog(run: ReportedRun, entry: TrainingLogEntry): void {
+    this.write(`[${run.ordinal}/${run.of}] ${formatLogEntry(entry)}`);
   }
 
   warning(message: string): void {
@@ -152,6 +178,10 @@ export class TerminalReporter implements BenchReporter {
 
   runWarning(run: ReportedRun, message: string): void {
     this.bars.log(`warning ${run.description}: ${message}\n`);
+  }
+
+  runLog(run: ReportedRun, entry: TrainingLogEntry): void {
+    this.bars.log(`run ${run.ordinal}/${run.of} ${formatLogEntry(entry)}\n`);
   }
 
   warning(message: string): void {

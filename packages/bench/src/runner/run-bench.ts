@@ -2,12 +2,14 @@ import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readRunRecords, RunLog } from '../results/run-log.js';
-import { RUN_RECORD_FORMAT, type RunRecord } from '../results/run-record.js';
+import { RUN_RECORD_FORMAT, type GitState, type RunRecord } from '../results/run-record.js';
+import { trainingLogFile, TrainingLogWriter } from '../results/training-log.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { describeRun, type ResolvedRun } from '../suite/resolve-runs.js';
 import { selectShard, type Shard } from '../suite/shard.js';
 import type { RunConfig } from '../train/config.js';
 import { defaultReporter, type BenchReporter, type ReportedRun } from './bench-reporter.js';
+import { readGitState } from './git-state.js';
 import { acquireOutLock } from './out-lock.js';
 import { runPool, type WorkerSpec } from './worker-pool.js';
 
@@ -34,6 +36,13 @@ export interface BenchOptions {
   readonly signal?: AbortSignal;
   /** How to start workers. @default the bench's own worker */
   readonly worker?: WorkerSpec;
+  /** Pass every training-log line to the reporter as well (`--log-steps`); they are written to `logs/` either way. @default false */
+  readonly logSteps?: boolean;
+  /**
+   * Folder whose git work tree is recorded in every run record (`git`: commit and whether the tree is dirty, the
+   * output folder excepted); nothing is recorded outside a git work tree. @default the current working directory
+   */
+  readonly gitDir?: string;
 }
 
 /** What {@link runBench} did. */
@@ -54,7 +63,8 @@ export interface BenchSummary {
 
 /**
  * Runs a suite into an output folder: validates every run first, skips runs whose hash the folder already
- * holds, runs the rest in worker processes and appends one line per finished run to runs.jsonl.
+ * holds, runs the rest in worker processes and appends one line per finished run to runs.jsonl. Each run's
+ * training log (step, mask-update and epoch lines at the run's `logging` interval) goes to `logs/<hash>.jsonl`.
  * @example
  * const summary = await runBench({ suiteFile: 'benchmarks/suites/quick.json', out: 'topiary-out/quick', concurrency: 2 });
  */
@@ -92,6 +102,12 @@ async function runLocked(
   const done = new Set(existing.records.map((record) => record.hash));
   const pending = runs.filter((run) => !done.has(run.hash));
   const log = await RunLog.open(options.out);
+  const git: GitState | undefined = readGitState(options.gitDir ?? process.cwd(), { ignore: options.out });
+  const trainingLogs = new Map<number, TrainingLogWriter>();
+  const closeTrainingLog = (id: number): void => {
+    trainingLogs.get(id)?.close();
+    trainingLogs.delete(id);
+  };
   const failures: { index: number; hash: string; error: string }[] = [];
   let finished = 0;
   const reported = new Map<number, ReportedRun>();
@@ -114,7 +130,27 @@ async function runLocked(
       pending.map((run) => ({ id: run.index, config: run.config })),
       { concurrency: Math.max(1, workers), ...(options.worker ? { worker: options.worker } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       {
-        onStart: (job) => reporter.runStarted(reportOf(byIndex.get(job.id)!)),
+        onStart: (job) => {
+          const run = byIndex.get(job.id)!;
+          closeTrainingLog(job.id);
+          trainingLogs.set(
+            job.id,
+            new TrainingLogWriter(trainingLogFile(options.out, run.hash), {
+              type: 'run',
+              hash: run.hash,
+              suite: loaded.suite.name,
+              index: run.index,
+              axes: { ...run.axes },
+              startedAt: new Date().toISOString(),
+              ...(git !== undefined ? { git } : {}),
+            }),
+          );
+          reporter.runStarted(reportOf(run));
+        },
+        onLog: (job, entry) => {
+          trainingLogs.get(job.id)?.append(entry);
+          if (options.logSteps === true) reporter.runLog?.(reportOf(byIndex.get(job.id)!), entry);
+        },
         onProgress: (job, progress) => reporter.runProgress(reportOf(byIndex.get(job.id)!), progress),
         onWarning: (job, message) => reporter.runWarning?.(reportOf(byIndex.get(job.id)!), message),
         onDone: (job, measurements) => {
@@ -128,13 +164,16 @@ async function runLocked(
             axes: { ...run.axes },
             config: run.config as unknown as Record<string, unknown>,
             ...measurements,
+            ...(git !== undefined ? { git } : {}),
             finishedAt: new Date().toISOString(),
           };
+          closeTrainingLog(job.id);
           log.append(record);
           finished += 1;
           reporter.runFinished(reportOf(run), record);
         },
         onFailed: (job, error) => {
+          closeTrainingLog(job.id);
           const run = byIndex.get(job.id)!;
           const failure = { index: run.index, hash: run.hash, error };
           failures.push(failure);
@@ -144,6 +183,7 @@ async function runLocked(
       },
     ));
   } finally {
+    for (const id of [...trainingLogs.keys()]) closeTrainingLog(id);
     log.close();
     reporter.stop();
   }

@@ -47,8 +47,8 @@ function epochProgress(send: (progress: BenchProgress) => void): (step: StepProg
 
 let versions: Promise<Record<string, string>> | undefined;
 
-serveRuns(async (config, onProgress, onWarning) => {
-  const result = await runExperiment(config, { loadData: loadShared, onProgress: epochProgress(onProgress), onWarning: (message) => onWarning(message) });
+serveRuns(async (config, onProgress, onWarning, onLog) => {
+  const result = await runExperiment(config, { loadData: loadShared, onProgress: epochProgress(onProgress), onWarning: (message) => onWarning(message), onLog });
   versions ??= packageVersions();
   return toMeasurements(result, await versions);
 });

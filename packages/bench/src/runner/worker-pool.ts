@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../train/config.js';
 import type { RunMeasurements } from '../results/run-record.js';
+import type { TrainingLogEntry } from '../results/training-log.js';
 import type { BenchProgress, ParentMessage, WorkerMessage } from './worker-protocol.js';
 
 /** How to start a worker process. */
@@ -33,6 +34,8 @@ export interface PoolCallbacks {
   onFailed(job: PoolJob, error: string): void;
   /** The job's trainer warned (first occurrence of each kind; all are counted in the run's `health`). */
   onWarning?(job: PoolJob, message: string): void;
+  /** A line of the job's training log. */
+  onLog?(job: PoolJob, entry: TrainingLogEntry): void;
 }
 
 /** Options for {@link runPool}. */
@@ -119,6 +122,9 @@ class WorkerSlot {
               break;
             case 'warning':
               if (this.current?.id === message.id) this.callbacks.onWarning?.(this.current, message.message);
+              break;
+            case 'log':
+              if (this.current?.id === message.id) this.callbacks.onLog?.(this.current, message.entry);
               break;
             case 'done':
             case 'failed': {

@@ -1,4 +1,5 @@
 import type { RunMeasurements } from '../results/run-record.js';
+import type { TrainingLogEntry } from '../results/training-log.js';
 import type { RunConfig } from '../train/config.js';
 
 
@@ -33,13 +34,20 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly id: number; readonly progress: BenchProgress }
   /** The run's trainer warned (sent once per warning kind). */
   | { readonly type: 'warning'; readonly id: number; readonly message: string }
+  /** A line of the run's training log (step, mask update, epoch), at the run's `logging` interval. */
+  | { readonly type: 'log'; readonly id: number; readonly entry: TrainingLogEntry }
   /** The run finished. */
   | { readonly type: 'done'; readonly id: number; readonly measurements: RunMeasurements }
   /** The run threw; the worker stays ready for the next one. */
   | { readonly type: 'failed'; readonly id: number; readonly error: string };
 
-/** Runs one configuration in a worker, reporting progress and warnings; resolves to its measurements. */
-export type ExecuteRun = (config: RunConfig, onProgress: (progress: BenchProgress) => void, onWarning: (message: string) => void) => Promise<RunMeasurements>;
+/** Runs one configuration in a worker, reporting progress, warnings and training-log lines; resolves to its measurements. */
+export type ExecuteRun = (
+  config: RunConfig,
+  onProgress: (progress: BenchProgress) => void,
+  onWarning: (message: string) => void,
+  onLog: (entry: TrainingLogEntry) => void,
+) => Promise<RunMeasurements>;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -74,6 +82,7 @@ export function serveRuns(execute: ExecuteRun): void {
       config,
       (progress) => send({ type: 'progress', id, progress }),
       (warning) => send({ type: 'warning', id, message: warning }),
+      (entry) => send({ type: 'log', id, entry }),
     )
       .then((measurements) => send({ type: 'done', id, measurements }))
       .catch((error: unknown) => send({ type: 'failed', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

@@ -101,6 +101,17 @@ export const trainingConfigSchema = closedObject({
   evaluateBestValidation: z.boolean().default(false),
 });
 
+/**
+ * What a run writes to its training log (`logs/<run hash>.jsonl` beside runs.jsonl); epoch summaries are always
+ * written. Logging does not change what a run computes, so it is left out of the run's identity (its hash).
+ */
+export const loggingConfigSchema = closedObject({
+  /** Write a step line every N steps (the loss of that step and the mean loss since the last line); 0 writes none. @default 50 */
+  everySteps: z.int().nonnegative().default(50),
+  /** Write a line for every scheduled mask update (per-layer active, dropped and grown counts, exploration rate). @default true */
+  maskUpdates: z.boolean().default(true),
+});
+
 /** Backends a run may ask for; 'auto' picks the fastest that starts. */
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
@@ -118,6 +129,8 @@ export const runConfigSchema = closedObject({
     seed: z.int().default(0),
     /** Backend to run on. @default 'auto' */
     backend: backendNameSchema.default('auto'),
+    /** What the run's training log holds (not part of the run's identity). @default { everySteps: 50, maskUpdates: true } */
+    logging: loggingConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.training.evaluateBestValidation && config.data.validationSplit === 0) {
@@ -146,6 +159,8 @@ export type OptimizerConfig = z.output<typeof optimizerConfigSchema>;
 export type LrScheduleConfig = z.output<typeof lrScheduleConfigSchema>;
 /** Training protocol with every default filled. */
 export type TrainingConfig = z.output<typeof trainingConfigSchema>;
+/** Training-log settings with every default filled. */
+export type LoggingConfig = z.output<typeof loggingConfigSchema>;
 /** A fully resolved run configuration (every default filled). */
 export type RunConfig = z.output<typeof runConfigSchema>;
 /** A run configuration as written in JSON (optional fields may be left out). */

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
-import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary, type StepResult, type TrainerWarning, type TrainingHealth } from '@topiary/core';
+import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
 import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../data/load-dataset.js';
 import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
 import { buildModel } from '../models/build-model.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
-import type { RunConfig } from './config.js';
+import type { TrainingLogEntry } from '../results/training-log.js';
+import type { LoggingConfig, RunConfig } from './config.js';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
 import { learningRateAt } from './lr-schedule.js';
 
@@ -38,6 +39,12 @@ export interface RunExperimentOptions {
   onWarning?(message: string, warning: TrainerWarning): void;
   /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset */
   readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
+  /**
+   * Receives the run's training log as it trains: a step line every `config.logging.everySteps` steps, a line per
+   * mask update (`config.logging.maskUpdates`) and an epoch line after every epoch. Without it the trainer gets no
+   * event listener and nothing of this is computed. @default no log
+   */
+  onLog?(entry: TrainingLogEntry): void;
 }
 
 /** The mean training loss of one epoch. */
@@ -128,6 +135,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   let model: LayersModel | undefined;
   let optimizer: tf.Optimizer | undefined;
   let trainer: SparseTrainer | undefined;
+  let currentEpoch = 1;
   try {
     model = buildModel(config.model, modelSeed);
     optimizer = buildOptimizer(config.training.optimizer, learningRate);
@@ -138,13 +146,16 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       seed: trainerSeed,
       weightDecay: config.training.weightDecay,
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(options.onLog ? { onEvent: trainingLogger(config.logging, options.onLog, () => currentEpoch, started) } : {}),
     });
 
     const lossCurve: EpochLoss[] = [];
     let bestValidationAccuracy: number | undefined;
     let trainingTimeMs = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
-      trainer.setLearningRate(learningRateAt(lrSchedule, learningRate, epoch, epochs));
+      currentEpoch = epoch + 1;
+      const epochLearningRate = learningRateAt(lrSchedule, learningRate, epoch, epochs);
+      trainer.setLearningRate(epochLearningRate);
       let lossSum = 0;
       let lossCount = 0;
       const epochStarted = performance.now();
@@ -169,14 +180,31 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
         lossCount += 1;
         options.onProgress?.({ epoch: epoch + 1, epochs, step: trainer.stepCount, totalSteps, loss });
       }
-      trainingTimeMs += performance.now() - epochStarted;
+      const epochTimeMs = performance.now() - epochStarted;
+      trainingTimeMs += epochTimeMs;
       if (lossCount === 0) {
         throw new Error(`training diverged: every step of epoch ${epoch + 1} was skipped (non-finite loss or gradient); lower training.learningRate (now ${learningRate})`);
       }
       lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / lossCount });
+      let validationAccuracy: number | undefined;
       if (config.training.evaluateBestValidation) {
-        const accuracy = await evaluateAccuracy(model, data.validation, data.normalization);
-        bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, accuracy);
+        validationAccuracy = await evaluateAccuracy(model, data.validation, data.normalization);
+        bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, validationAccuracy);
+      }
+      if (options.onLog) {
+        const summary = trainer.summary();
+        options.onLog({
+          type: 'epoch',
+          epoch: epoch + 1,
+          step: trainer.stepCount - 1,
+          elapsedMs: performance.now() - started,
+          meanLoss: lossSum / lossCount,
+          learningRate: epochLearningRate,
+          timeMs: epochTimeMs,
+          sparsity: summary.sparsity,
+          explorationRate: summary.explorationRate,
+          ...(validationAccuracy === undefined ? {} : { validationAccuracy }),
+        });
       }
     }
     signal?.throwIfAborted();
@@ -201,4 +229,47 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();
   }
+}
+
+/**
+ * Turns trainer events into training-log lines: every `everySteps`-th step (counting steps taken, so steps
+ * everySteps − 1, 2·everySteps − 1, …) with the mean loss and step time since the previous line, every skipped
+ * step, and every mask update when `maskUpdates` is on.
+ */
+function trainingLogger(logging: LoggingConfig, onLog: (entry: TrainingLogEntry) => void, epochOf: () => number, started: number): (event: TrainerEvent) => void {
+  let lossSum = 0;
+  let timeSum = 0;
+  let count = 0;
+  let timed = 0;
+  return (event) => {
+    if (event.type === 'mask-update') {
+      if (!logging.maskUpdates) return;
+      onLog({ ...event, epoch: epochOf(), elapsedMs: performance.now() - started, layers: event.layers.map((layer) => ({ ...layer })) });
+      return;
+    }
+    timeSum += event.timeMs;
+    timed += 1;
+    if (!event.skipped) lossSum += event.loss;
+    count += event.skipped ? 0 : 1;
+    const due = logging.everySteps > 0 && !event.skipped && (event.step + 1) % logging.everySteps === 0;
+    if (!due && !event.skipped) return;
+    onLog({
+      type: 'step',
+      epoch: epochOf(),
+      step: event.step,
+      elapsedMs: performance.now() - started,
+      loss: Number.isFinite(event.loss) ? event.loss : null,
+      meanLoss: count > 0 ? lossSum / count : null,
+      ...(event.learningRate === undefined ? {} : { learningRate: event.learningRate }),
+      timeMs: event.timeMs,
+      meanTimeMs: timeSum / timed,
+      skipped: event.skipped,
+    });
+    if (due) {
+      lossSum = 0;
+      timeSum = 0;
+      count = 0;
+      timed = 0;
+    }
+  };
 }

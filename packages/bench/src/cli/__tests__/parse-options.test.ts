@@ -18,7 +18,28 @@ describe('CLI option parsers', () => {
 
 describe('createProgram', () => {
   it('has the bench, table, plot, merge and compare commands', () => {
-    expect(createProgram().commands.map((c) => c.name())).toEqual(['bench', 'table', 'plot', 'merge', 'compare']);
+    expect(createProgram().commands.map((c) => c.name())).toEqual(['bench', 'table', 'plot', 'merge', 'compare', 'logs']);
+  });
+
+  it('parses --log-steps on bench and compare, off by default', () => {
+    for (const name of ['bench', 'compare']) {
+      const command = createProgram().commands.find((c) => c.name() === name)!;
+      command.exitOverride().action(() => {});
+      command.parse(['suite.json', '--out', 'o', '--log-steps'], { from: 'user' });
+      expect(command.opts()).toMatchObject({ out: 'o', logSteps: true });
+      const plain = createProgram().commands.find((c) => c.name() === name)!;
+      plain.exitOverride().action(() => {});
+      plain.parse(['suite.json', '--out', 'o'], { from: 'user' });
+      expect(plain.opts()['logSteps']).toBeUndefined();
+    }
+  });
+
+  it('refuses a log export format it does not know, and needs --out', async () => {
+    const program = createProgram().exitOverride();
+    const logs = program.commands.find((c) => c.name() === 'logs')!;
+    for (const command of [logs, ...logs.commands]) command.exitOverride().configureOutput({ writeErr: () => {} });
+    await expect(program.parseAsync(['node', 'topiary', 'logs', 'export', 'dir', '--out', 'x', '--format', 'xlsx'])).rejects.toThrow(/xlsx.*Allowed choices are csv, tfevents/);
+    await expect(program.parseAsync(['node', 'topiary', 'logs', 'export', 'dir'])).rejects.toThrow(/required option '-o, --out <dir>'/);
   });
 
   it('refuses a table format it does not know', async () => {

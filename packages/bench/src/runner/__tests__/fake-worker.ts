@@ -1,9 +1,9 @@
 // A stand-in bench worker for tests: it trains nothing. The seed selects the behaviour:
 // 13 throws, 99 kills the process, 98 exits at once, 77 warns and skips every mask update; any other seed
-// "trains" two epochs and reports accuracy seed / 100.
+// "trains" two epochs (one training-log line each) and reports accuracy seed / 100.
 import { serveRuns } from '../worker-protocol.js';
 
-serveRuns(async (config, onProgress, onWarning) => {
+serveRuns(async (config, onProgress, onWarning, onLog) => {
   if (config.seed === 13) throw new Error('unlucky seed 13');
   if (config.seed === 99) process.kill(process.pid, 'SIGKILL');
   if (config.seed === 98) process.exit(3);
@@ -13,6 +13,7 @@ serveRuns(async (config, onProgress, onWarning) => {
   for (let epoch = 1; epoch <= 2; epoch++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     onProgress({ epoch, epochs: 2, step: epoch * 10, totalSteps: 20, loss: 1 / epoch, epochEnd: true });
+    onLog({ type: 'epoch', epoch, step: epoch * 10 - 1, elapsedMs: epoch * 5, meanLoss: 1 / epoch, timeMs: 5, sparsity: 0.9, explorationRate: 0.1 });
   }
   return {
     testAccuracy: config.seed / 100,

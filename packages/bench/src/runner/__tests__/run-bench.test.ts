@@ -80,6 +80,8 @@ describe('runBench', () => {
     expect(Math.abs(a.total - b.total)).toBe(1);
     const merged = await mergeRuns(join(dir, 'all'), [join(dir, 'shard1'), join(dir, 'shard2', RUNS_FILE)]);
     expect(merged.added).toBe(5);
+    expect(merged.logsCopied).toBe(5);
+    for (const record of (await readRunRecords(join(dir, 'all'))).records) expect(existsSync(join(dir, 'all', 'logs', `${record.hash}.jsonl`))).toBe(true);
     const whole = await runBench(options('all'));
     expect(whole).toMatchObject({ total: 5, skipped: 5, finished: 0 });
   });
