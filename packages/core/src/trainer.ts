@@ -279,7 +279,9 @@ export class SparseTrainer {
   setLearningRate(learningRate: number): void {
     check(Number.isFinite(learningRate) && learningRate > 0, 'learningRate', learningRate, 'a positive finite number');
     const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
-    if (opt instanceof tf.SGDOptimizer) opt.setLearningRate(learningRate);
+    // not `instanceof tf.SGDOptimizer`: tfjs's optimizer classes answer instanceof by duck typing, and an Adam
+    // optimizer passes it without having setLearningRate
+    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(learningRate);
     else if ('learningRate' in opt) opt.learningRate = learningRate;
     else throw new Error(`setLearningRate: optimizer ${this.optimizer.getClassName()} has no learning rate to set`);
   }

@@ -54,6 +54,24 @@ describe('SparseTrainer', () => {
     );
   });
 
+  it.each([
+    ['sgd', () => tf.train.sgd(0.1)],
+    ['momentum', () => tf.train.momentum(0.1, 0.9)],
+    ['adam', () => tf.train.adam(0.01)],
+    ['rmsprop', () => tf.train.rmsprop(0.01)],
+    ['adagrad', () => tf.train.adagrad(0.1)],
+  ] as const)('sets the learning rate of %s, which the next step uses', async (_name, make) => {
+    const optimizer = make();
+    const trainer = new SparseTrainer(tinyMlp(), { strategy: rigl(), optimizer, loss: 'categoricalCrossentropy' });
+    trainer.setLearningRate(0.005);
+    expect((optimizer as unknown as { learningRate: number }).learningRate).toBe(0.005);
+    const batch = toTensors(syntheticBatches({ count: 1 })[0]!);
+    await trainer.step(batch.x, batch.y);
+    expect((optimizer as unknown as { learningRate: number }).learningRate).toBe(0.005);
+    tf.dispose([batch.x, batch.y]);
+    trainer.dispose();
+  });
+
   it('refuses a model with no prunable layer', () => {
     const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [2, 2] }), tfl.layers.activation({ activation: 'relu' })] });
     expect(() => new SparseTrainer(model, { strategy: rigl(), optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' })).toThrow(/model has no prunable layer/);
