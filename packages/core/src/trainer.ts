@@ -151,6 +151,33 @@ export interface TrainingHealth {
   readonly warnings: readonly TrainerWarning[];
 }
 
+/** What a step at one index does, decided before its gradients are computed. @internal */
+export interface StepPlan {
+  /** The step index. */
+  readonly step: number;
+  /** Whether the schedule updates the masks at this step. */
+  readonly updateNow: boolean;
+  /** Whether the dense gradients of the masked layers are kept (momentum, or a gradient criterion at an update). */
+  readonly keepDense: boolean;
+}
+
+/** A step begun by {@link SparseTrainer.externalGradientStep} and not yet finished. @internal */
+export interface PendingGradientStep {
+  /** The step's plan. */
+  readonly plan: StepPlan;
+  /** The batch loss (NaN when the gradients came without one). */
+  readonly loss: number;
+  /** Dense gradients of the masked layers kept for the update (released when the step is finished). */
+  readonly denseGrads: tf.Tensor[];
+  /** When the step started, for its event. */
+  readonly started: number;
+  /** The learning rate at the start of the step, for its event. */
+  readonly learningRate: number | undefined;
+}
+
+/** What {@link SparseTrainer.externalGradientStep} did: skipped the step, or applied it and left it to finish. @internal */
+export type ExternalGradientStep = { readonly skipped: StepResult; readonly pending?: undefined } | { readonly pending: PendingGradientStep; readonly skipped?: undefined };
+
 /** tfjs optimizers whose update is exactly zero for a zero gradient with zero state (class names). */
 const ZERO_PRESERVING_OPTIMIZERS: ReadonlySet<string> = new Set(['SGD', 'Momentum', 'Adam', 'RMSProp', 'Adagrad', 'Adadelta', 'Adamax']);
 
@@ -265,6 +292,11 @@ export class SparseTrainer {
     );
   }
 
+  /** The loss function in use (the `loss` option, resolved). */
+  get lossFunction(): LossFunction {
+    return this.loss;
+  }
+
   /** Steps taken so far. */
   get stepCount(): number {
     return this.steps;
@@ -330,35 +362,124 @@ export class SparseTrainer {
     const learningRate = this.onEvent ? readLearningRate(this.optimizer) : undefined;
     this.pendingUpdateEvent = undefined;
     if (!this.state) await this.initialize(x, y);
-    const state = this.state!;
-    const step = this.steps;
-    const update = this.strategy.update;
-    const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
-    const keepDense = this.needsEveryStep.gradient || (updateNow && this.needsAtUpdate.gradient);
+    const plan = this.planStep();
 
     const { value, grads } = tf.variableGrads(() => this.loss(y, this.model.apply(x, { training: true }) as tf.Tensor), this.trainable);
     // The step's one read, before anything changes: [loss, 1 when the loss and every gradient are finite].
-    const probe = tf.tidy(() => {
-      const finite = [value, ...this.trainable.map((v) => grads[v.name]!)].map((t) => tf.all(tf.isFinite(t)));
-      return tf.stack([tf.reshape(tf.cast(value, 'float32'), []), tf.cast(tf.all(tf.stack(finite)), 'float32')]);
-    });
+    const probe = this.finiteProbe(value, grads);
     const [loss, allFinite] = (await probe.data()) as Float32Array;
     probe.dispose();
     if (allFinite !== 1) {
       value.dispose();
       tf.dispose(grads);
-      this.skippedSteps++;
-      const what = Number.isFinite(loss!) ? 'a gradient is not finite' : `the loss is ${loss}`;
-      if (this.nonFinite === 'throw') {
-        this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw')`, false);
-        throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
-      }
-      this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the batch was skipped and nothing changed (warned once, counted in health().skippedSteps)`);
-      const skipped: StepResult = { step, loss: loss!, maskUpdated: false, skipped: true };
-      if (this.onEvent) this.emitStep(skipped, started, learningRate);
-      return skipped;
+      return this.refuseNonFinite(plan.step, loss!, started, learningRate);
     }
-    if (updateNow) this.scheduledUpdates++;
+    let denseGrads: tf.Tensor[];
+    try {
+      denseGrads = this.applyMaskedGradients(plan, grads);
+    } finally {
+      tf.dispose(grads);
+      value.dispose();
+    }
+    return this.finishStep(plan, x.shape[0]!, loss!, denseGrads, started, learningRate);
+  }
+
+  /**
+   * For {@link SparseOptimizer}: the synchronous part of {@link SparseTrainer.step} on gradients computed elsewhere
+   * (`model.fit`): the finiteness check (read with `dataSync`), weight decay, gradient masking, the optimizer step,
+   * re-masking and the dense-gradient momentum. Returns the skipped step, or the step to finish with
+   * {@link SparseTrainer.finishExternalGradientStep}. The caller keeps `grads` and `value`.
+   * @internal
+   */
+  externalGradientStep(grads: tf.NamedTensorMap, value: tf.Tensor | undefined, caller: string): ExternalGradientStep {
+    this.assertUsable();
+    const started = this.onEvent ? performance.now() : 0;
+    const learningRate = this.onEvent ? readLearningRate(this.optimizer) : undefined;
+    this.pendingUpdateEvent = undefined;
+    if (!this.state) {
+      throw new Error(`${caller}: masks are not chosen yet; pass its callback() in model.fit's callbacks (it chooses them at the start of training) or call trainer.initialize() first`);
+    }
+    const expected = this.trainable.map((v) => v.name);
+    const given = Object.keys(grads);
+    const missing = expected.filter((name) => grads[name] == null);
+    const extra = given.filter((name) => !expected.includes(name));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new Error(
+        `${caller}: gradients are for [${given.join(', ')}] but the trainer's model trains [${expected.join(', ')}]` +
+          `${missing.length > 0 ? ` (missing ${missing.join(', ')})` : ''}${extra.length > 0 ? ` (not the trainer's: ${extra.join(', ')})` : ''}; ` +
+          'compile the trainer\'s model (trainer.model) with this optimizer and fit that model',
+      );
+    }
+    const plan = this.planStep();
+    const probe = this.finiteProbe(value, grads);
+    let read: Float32Array;
+    try {
+      read = probe.dataSync() as Float32Array;
+    } catch (error) {
+      throw new Error(`${caller}: reading the step's finiteness flag synchronously (dataSync) failed on backend '${tf.getBackend()}' (${(error as Error).message}); it needs a backend with synchronous reads (cpu, wasm, webgl): use SparseTrainer.step on this one`);
+    } finally {
+      probe.dispose();
+    }
+    const loss = value === undefined ? undefined : read[0]!;
+    if (read[value === undefined ? 0 : 1] !== 1) return { skipped: this.refuseNonFinite(plan.step, loss, started, learningRate) };
+    const denseGrads = this.applyMaskedGradients(plan, grads);
+    return { pending: { plan, loss: loss ?? Number.NaN, denseGrads, started, learningRate } };
+  }
+
+  /**
+   * For {@link SparseOptimizer}: the asynchronous rest of a step begun by {@link SparseTrainer.externalGradientStep}:
+   * FLOPs accounting for `batchSize` samples, the scheduled mask update with the step's dense gradients, the step
+   * count and the events. Releases the step's dense gradients.
+   * @internal
+   */
+  async finishExternalGradientStep(pending: PendingGradientStep, batchSize: number): Promise<StepResult> {
+    this.assertUsable();
+    checkNonNegativeInteger(batchSize, 'batchSize');
+    return this.finishStep(pending.plan, batchSize, pending.loss, pending.denseGrads, pending.started, pending.learningRate);
+  }
+
+  /** What the step at the current index does, decided before its gradients are computed. */
+  private planStep(): StepPlan {
+    const step = this.steps;
+    const update = this.strategy.update;
+    const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
+    const keepDense = this.needsEveryStep.gradient || (updateNow && this.needsAtUpdate.gradient);
+    return { step, updateNow, keepDense };
+  }
+
+  /** [loss, 1 when the loss and every gradient are finite], or [flag] without a loss. */
+  private finiteProbe(value: tf.Tensor | undefined, grads: tf.NamedTensorMap): tf.Tensor {
+    return tf.tidy(() => {
+      const gradients = this.trainable.map((v) => grads[v.name]!);
+      const finite = (value === undefined ? gradients : [value, ...gradients]).map((t) => tf.all(tf.isFinite(t)));
+      const flag = tf.cast(tf.all(tf.stack(finite)), 'float32');
+      return value === undefined ? tf.reshape(flag, [1]) : tf.stack([tf.reshape(tf.cast(value, 'float32'), []), flag]);
+    });
+  }
+
+  /** Counts a non-finite step and throws (`nonFinite: 'throw'`) or returns it as skipped, nothing changed. */
+  private refuseNonFinite(step: number, loss: number | undefined, started: number, learningRate: number | undefined): StepResult {
+    this.skippedSteps++;
+    const what = loss === undefined || Number.isFinite(loss) ? 'a gradient is not finite' : `the loss is ${loss}`;
+    if (this.nonFinite === 'throw') {
+      this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw')`, false);
+      throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
+    }
+    this.warnOnce('non-finite-step', step, `step ${step}: ${what}; the batch was skipped and nothing changed (warned once, counted in health().skippedSteps)`);
+    const skipped: StepResult = { step, loss: loss ?? Number.NaN, maskUpdated: false, skipped: true };
+    if (this.onEvent) this.emitStep(skipped, started, learningRate);
+    return skipped;
+  }
+
+  /**
+   * Weight decay, gradient masking and the optimizer step on finite gradients, then re-masking and the dense-gradient
+   * momentum. Returns the dense gradients of the masked layers the step keeps (the caller disposes them); `grads`
+   * stay the caller's.
+   */
+  private applyMaskedGradients(plan: StepPlan, grads: tf.NamedTensorMap): tf.Tensor[] {
+    const state = this.state!;
+    const keepDense = plan.keepDense;
+    if (plan.updateNow) this.scheduledUpdates++;
 
     const denseGrads: tf.Tensor[] = [];
     const ordered = tf.tidy(() => {
@@ -375,10 +496,9 @@ export class SparseTrainer {
       return list.map((e) => ({ name: e.name, tensor: tf.keep(e.tensor) }));
     });
     this.optimizer.applyGradients(ordered);
-    // `ordered` may hold the very gradients of `grads` (unmasked weights without decay); disposing twice is a no-op
-    tf.dispose(ordered.map((e) => e.tensor));
-    tf.dispose(grads);
-    value.dispose();
+    // `ordered` may hold the very gradients of `grads` (unmasked weights without decay): those stay the caller's
+    const inputs = new Set<tf.Tensor>(Object.values(grads));
+    tf.dispose(ordered.map((e) => e.tensor).filter((t) => !inputs.has(t)));
     // Inactive weights stay exactly zero by themselves when the optimizer is one of tfjs's: their gradient is
     // masked to zero and their optimizer state was zeroed when they were dropped, so every tfjs update rule
     // leaves them at zero. Otherwise (another optimizer, or slots that could not be reset) select them to zero.
@@ -390,19 +510,22 @@ export class SparseTrainer {
         this.momentum!.forEach((m, i) => m.assign(tf.add(tf.mul(m, beta), tf.mul(denseGrads[i]!, 1 - beta))));
       });
     }
+    return denseGrads;
+  }
 
-    const batch = x.shape[0]!;
-    this.trainingFlops += batch * trainingStepFlops(this.sparseForward(), this.denseForwardFlops, keepDense);
+  /** FLOPs accounting, the scheduled mask update with the step's dense gradients (released here), the step count and events. */
+  private async finishStep(plan: StepPlan, batch: number, loss: number, denseGrads: tf.Tensor[], started: number, learningRate: number | undefined): Promise<StepResult> {
+    this.trainingFlops += batch * trainingStepFlops(this.sparseForward(), this.denseForwardFlops, plan.keepDense);
     this.denseTrainingFlops += batch * 3 * this.denseForwardFlops;
 
     let maskUpdated = false;
     try {
-      if (updateNow) maskUpdated = await this.updateMasks(step, denseGrads);
+      if (plan.updateNow) maskUpdated = await this.updateMasks(plan.step, denseGrads);
     } finally {
       tf.dispose(denseGrads);
     }
     this.steps++;
-    const result: StepResult = { step, loss: loss!, maskUpdated, skipped: false };
+    const result: StepResult = { step: plan.step, loss, maskUpdated, skipped: false };
     if (this.onEvent) this.emitStep(result, started, learningRate);
     return result;
   }
