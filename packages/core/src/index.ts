@@ -47,6 +47,7 @@ export { maskDiffCounts, readLearningRate } from './trainer-events.js';
 export type { LayerUpdateCounts, TrainerEvent, TrainerEventListener, TrainerMaskUpdateEvent, TrainerStepEvent } from './trainer-events.js';
 export { fitCallback } from './fit-callback.js';
 export type { FitCallbackOptions } from './fit-callback.js';
+export { SparseOptimizer, sparseOptimizer } from './sparse-optimizer.js';
 export { findKernelLayers, findPrunableKernels } from './layers.js';
 export type { KernelLayer, LayerSelectionOptions, PrunableKernel } from './layers.js';
 export { lossNames, resolveLoss } from './losses.js';

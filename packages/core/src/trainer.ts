@@ -161,7 +161,7 @@ export interface StepPlan {
   readonly keepDense: boolean;
 }
 
-/** A step begun by {@link SparseTrainer.externalGradientStep} and not yet finished. @internal */
+/** A step begun by {@link beginGradientStep} and not yet finished. @internal */
 export interface PendingGradientStep {
   /** The step's plan. */
   readonly plan: StepPlan;
@@ -175,7 +175,7 @@ export interface PendingGradientStep {
   readonly learningRate: number | undefined;
 }
 
-/** What {@link SparseTrainer.externalGradientStep} did: skipped the step, or applied it and left it to finish. @internal */
+/** What {@link beginGradientStep} did: skipped the step, or applied it and left it to finish. @internal */
 export type ExternalGradientStep = { readonly skipped: StepResult; readonly pending?: undefined } | { readonly pending: PendingGradientStep; readonly skipped?: undefined };
 
 /** tfjs optimizers whose update is exactly zero for a zero gradient with zero state (class names). */
@@ -385,13 +385,12 @@ export class SparseTrainer {
   }
 
   /**
-   * For {@link SparseOptimizer}: the synchronous part of {@link SparseTrainer.step} on gradients computed elsewhere
+   * For `SparseOptimizer`: the synchronous part of {@link SparseTrainer.step} on gradients computed elsewhere
    * (`model.fit`): the finiteness check (read with `dataSync`), weight decay, gradient masking, the optimizer step,
    * re-masking and the dense-gradient momentum. Returns the skipped step, or the step to finish with
-   * {@link SparseTrainer.finishExternalGradientStep}. The caller keeps `grads` and `value`.
-   * @internal
+   * `finishExternalGradientStep`. The caller keeps `grads` and `value`.
    */
-  externalGradientStep(grads: tf.NamedTensorMap, value: tf.Tensor | undefined, caller: string): ExternalGradientStep {
+  private externalGradientStep(grads: tf.NamedTensorMap, value: tf.Tensor | undefined, caller: string): ExternalGradientStep {
     this.assertUsable();
     const started = this.onEvent ? performance.now() : 0;
     const learningRate = this.onEvent ? readLearningRate(this.optimizer) : undefined;
@@ -427,12 +426,11 @@ export class SparseTrainer {
   }
 
   /**
-   * For {@link SparseOptimizer}: the asynchronous rest of a step begun by {@link SparseTrainer.externalGradientStep}:
-   * FLOPs accounting for `batchSize` samples, the scheduled mask update with the step's dense gradients, the step
-   * count and the events. Releases the step's dense gradients.
-   * @internal
+   * For `SparseOptimizer`: the asynchronous rest of a step begun by `externalGradientStep`: FLOPs accounting
+   * for `batchSize` samples, the scheduled mask update with the step's dense gradients, the step count and the
+   * events. Releases the step's dense gradients.
    */
-  async finishExternalGradientStep(pending: PendingGradientStep, batchSize: number): Promise<StepResult> {
+  private async finishExternalGradientStep(pending: PendingGradientStep, batchSize: number): Promise<StepResult> {
     this.assertUsable();
     checkNonNegativeInteger(batchSize, 'batchSize');
     return this.finishStep(pending.plan, batchSize, pending.loss, pending.denseGrads, pending.started, pending.learningRate);
@@ -848,4 +846,17 @@ export class SparseTrainer {
   private assertUsable(): void {
     if (this.disposed) throw new Error('this SparseTrainer has been disposed');
   }
+}
+
+/**
+ * For `SparseOptimizer` (not exported from the package): the synchronous part of `trainer.step` on gradients computed
+ * elsewhere; see {@link finishGradientStep}. @internal
+ */
+export function beginGradientStep(trainer: SparseTrainer, grads: tf.NamedTensorMap, value: tf.Tensor | undefined, caller: string): ExternalGradientStep {
+  return trainer['externalGradientStep'](grads, value, caller);
+}
+
+/** For `SparseOptimizer` (not exported from the package): finishes a step begun by {@link beginGradientStep}. @internal */
+export function finishGradientStep(trainer: SparseTrainer, pending: PendingGradientStep, batchSize: number): Promise<StepResult> {
+  return trainer['finishExternalGradientStep'](pending, batchSize);
 }
