@@ -25,7 +25,8 @@ export interface FitCallbackOptions {
  * (inactive weights receive updates that are then zeroed, and their momentum/Adam state keeps accumulating
  * between updates); gradient criteria see the dense gradient of `probeBatch`, not of `fit`'s current batch;
  * momentum criteria (SNFS) need the dense gradient at every step and are refused. Pass the model's compiled
- * optimizer as the trainer's optimizer so that slot resets reach it.
+ * optimizer as the trainer's optimizer so that slot resets reach it. To train exactly as `step` does, compile with
+ * {@link sparseOptimizer} instead.
  */
 export function fitCallback(trainer: SparseTrainer, options: FitCallbackOptions = {}): CustomCallback {
   if (trainer.needsDenseGradientEveryStep) {
