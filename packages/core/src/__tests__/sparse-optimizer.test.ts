@@ -120,6 +120,33 @@ describe('sparseOptimizer: model.fit with the semantics of SparseTrainer.step', 
     expect(fromFit).toEqual(fromStep);
   });
 
+  it('works with fitDataset too, bit-identical to step', async () => {
+    const name = 'momentum growth with redistribution (SNFS-like)';
+    const stepped = await withStep(name, tf.train.momentum(0.05, 0.9), batches);
+    const trainer = trainerFor(name, tf.train.momentum(0.05, 0.9), {});
+    const sparse = sparseOptimizer(trainer);
+    trainer.model.compile({ optimizer: sparse, loss: sparse.loss });
+    // a minimal tf.data-like dataset: what fitDataset uses of one is iterator()
+    const dataset = {
+      size: batches.length,
+      iterator: async () => {
+        let i = 0;
+        return {
+          next: async () => {
+            const batch = batches[i++];
+            return batch === undefined ? { done: true, value: null } : { done: false, value: { xs: tf.tensor2d(batch.x, [BATCH, 16]), ys: tf.tensor2d(batch.y, [BATCH, 4]) } };
+          },
+        };
+      },
+    };
+    await trainer.model.fitDataset(dataset as unknown as Parameters<typeof trainer.model.fitDataset>[0], { epochs: 1, verbose: 0, callbacks: [sparse.callback()] });
+    const fitted = await outcome(trainer);
+    expect(fitted.steps).toBe(10);
+    expect(fitted.masks).toEqual(stepped.masks);
+    fitted.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(stepped.weights[i]!.buffer))).toBe(true));
+    expect(fitted.flops).toEqual(stepped.flops);
+  });
+
   it('skips a non-finite batch exactly as step does', async () => {
     const bad = syntheticBatches({ count: 1, batchSize: BATCH, seed: 12 })[0]!;
     const poisoned: HostBatch = { ...bad, x: bad.x.map((v, i) => (i === 5 ? Number.NaN : v)) };
