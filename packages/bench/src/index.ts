@@ -84,9 +84,20 @@ export { aggregateRuns, defaultRows, ROW_ALIASES, rowValue } from './results/agg
 export type { AggregateRow, AggregateTable } from './results/aggregate-runs.js';
 export { formatTable, SKIPPED_UPDATES_MARK, skippedUpdatesFootnote, TABLE_FORMATS } from './results/format-table.js';
 export type { TableFormat } from './results/format-table.js';
-export { accuracyVsSparsitySpec, accuracyVsTrainingFlopsSpec, plotPoints, renderSvg } from './results/plot-results.js';
-export type { PlotOptions, PlotPoint } from './results/plot-results.js';
-export { PLOT_FILES, writePlots } from './results/write-plots.js';
+export {
+  accuracyVsSparsitySpec,
+  accuracyVsTrainingFlopsSpec,
+  OKABE_ITO,
+  PAPER_FONT,
+  PAPER_SHAPES,
+  PLOT_STYLES,
+  plotPoints,
+  renderSvg,
+} from './results/plot-results.js';
+export type { PlotOptions, PlotPoint, PlotStyle } from './results/plot-results.js';
+export { PLOT_FORMATS, plotFontFiles, renderPlot, svgToPdf, svgToPng } from './results/render-plot.js';
+export type { PlotFormat, RenderPlotOptions } from './results/render-plot.js';
+export { PLOT_FILES, PLOT_NAMES, writePlots } from './results/write-plots.js';
 export type { WritePlotsOptions } from './results/write-plots.js';
 
 // The command line.

@@ -5,22 +5,25 @@ import { aggregateRuns } from '../results/aggregate-runs.js';
 import { formatTable, TABLE_FORMATS } from '../results/format-table.js';
 import { writePlots } from '../results/write-plots.js';
 import { benchFromCli, withBenchOptions, type BenchCliOptions } from './bench-command.js';
+import { withPlotOptions, type PlotCliOptions } from './plot-command.js';
 import { readResultsForCli } from './table-command.js';
 
 /** `topiary compare SUITE --out DIR`: bench, then the table (printed and saved in every format) and the plots. */
 export function compareCommand(): Command {
-  return withBenchOptions(
-    new Command('compare')
-      .description('run a suite, print its table and write table.{md,csv,tex,json} and the SVG plots into the output folder')
-      .argument('<suite>', 'suite file (JSON)'),
-  ).action(async (suite: string, options: BenchCliOptions) => {
+  return withPlotOptions(
+    withBenchOptions(
+      new Command('compare')
+        .description('run a suite, print its table and write table.{md,csv,tex,json} and the plots (SVG, PNG or PDF) into the output folder')
+        .argument('<suite>', 'suite file (JSON)'),
+    ),
+  ).action(async (suite: string, options: BenchCliOptions & PlotCliOptions) => {
     const summary = await benchFromCli(suite, options);
     if (summary.aborted) return;
     const records = await readResultsForCli(options.out);
     const table = aggregateRuns(records);
     for (const format of TABLE_FORMATS) await writeFile(join(options.out, `table.${format}`), formatTable(table, format));
     process.stdout.write(`\n${formatTable(table, 'md')}\n`);
-    const files = await writePlots(records, options.out);
+    const files = await writePlots(records, options.out, { formats: options.format, style: options.style, scale: options.pngScale });
     process.stdout.write(`tables: ${join(options.out, 'table.{md,csv,tex,json}')}\nplots: ${files.join(', ')}\n`);
   });
 }
