@@ -40,11 +40,11 @@ describe('suites with their own model and data', () => {
 
   it('reports up front a model that does not take the data and a batch larger than the data', async () => {
     const file = suiteFile('bad', { data, model: { kind: 'module', path: './model.mjs', options: { inputs: 4 } }, training: { batchSize: 64 } });
-    const error = await loadSuite(file).catch((e: unknown) => e as Error);
+    const error = (await loadSuite(file).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('training.batchSize: must be at most the 40 training examples');
     const wrongModel = suiteFile('bad-model', { data, model: { kind: 'module', path: './model.mjs', options: { inputs: 4 } } });
-    const modelError = await loadSuite(wrongModel).catch((e: unknown) => e as Error);
+    const modelError = (await loadSuite(wrongModel).catch((e: unknown) => e)) as Error;
     expect(modelError.message).toContain(`model: ${join(dir, 'model.mjs')}: the model's input shape [4] does not take the examples of csv data ${join(dir, 'data', 'train.csv')}, of shape [3] (3 values). Make the first layer take inputShape [3].`);
   });
 
