@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { Rng } from '@topiary/core';
 import { importUserModule } from '../data/user-dataset.js';
 import { buildModel } from './build-model.js';
 import type { ModelConfig, ModuleModelConfig } from './model-config.js';
@@ -45,7 +46,7 @@ export async function createModel(config: ModelConfig, seed: number, shape: Mode
   switch (config.kind) {
     case 'tfjs':
       file = config.path;
-      model = await loadTfjsModel(config.path);
+      model = await loadTfjsModel(config.path, seed);
       break;
     case 'module':
       file = config.path;
@@ -124,9 +125,10 @@ interface WeightsGroup {
 /**
  * Loads a tfjs Layers model from a model.json on disk: reads the topology and, when the file has a
  * `weightsManifest`, every weight file it lists (paths relative to the model.json), checks their sizes against the
- * manifest's shapes and dtypes, and builds the model with `tf.io.fromMemory`.
+ * manifest's shapes and dtypes, and builds the model with `tf.io.fromMemory`. Without weights, every initialiser
+ * that leaves its seed unset gets one derived from `seed`, so the same file and seed give the same weights.
  */
-export async function loadTfjsModel(path: string): Promise<tfl.LayersModel> {
+export async function loadTfjsModel(path: string, seed = 0): Promise<tfl.LayersModel> {
   const saveHint = 'Save the model with model.save(\'file://DIR\') from tfjs-node, tf.io.withSaveHandler, or tensorflowjs_converter --output_format tfjs_layers_model.';
   let text: string;
   try {
@@ -207,12 +209,29 @@ export async function loadTfjsModel(path: string): Promise<tfl.LayersModel> {
     }
     artifacts.weightSpecs = specs;
     artifacts.weightData = weightData.buffer;
+  } else {
+    artifacts.modelTopology = seedInitializers(json.modelTopology, Rng.fromSeed(seed));
   }
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (cause) {
     throw new ModelError(path, `tfjs-layers cannot build the model (${(cause as Error).message})`, 'Check the layers and weights in the file; custom layers are not supported here, use a module model instead.', { cause });
   }
+}
+
+/** A copy of a Keras topology with a seed from `rng` on every `*_initializer` whose config has no seed, in layer order. */
+function seedInitializers(node: unknown, rng: Rng): object {
+  const visit = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => visit(item));
+    if (typeof value !== 'object' || value === null) return value;
+    const object = value as Record<string, unknown>;
+    const config = object['config'] as Record<string, unknown> | undefined;
+    if (key?.endsWith('_initializer') && typeof config === 'object' && config !== null && 'seed' in config && (config['seed'] === null || config['seed'] === undefined)) {
+      return { ...object, config: { ...config, seed: rng.seed() } };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, visit(v, k)]));
+  };
+  return visit(node) as object;
 }
 
 async function buildModuleModel(config: ModuleModelConfig, seed: number, shape: ModelDataShape): Promise<tfl.LayersModel> {

@@ -51,11 +51,17 @@ describe('tfjs model.json', () => {
     loaded.dispose();
   });
 
-  it('loads a topology without weights (the initialisers start it)', async () => {
+  it('loads a topology without weights, its unseeded initialisers seeded from the run seed', async () => {
     const path = await saveToFolder(smallModel(), 'topology', false);
-    const loaded = await createModel({ kind: 'tfjs', path }, 0, tabular);
-    expect(loaded.countParams()).toBe(5 * 4 + 4 + 4 * 3 + 3);
-    loaded.dispose();
+    const first = async (seed: number): Promise<Float32Array> => {
+      const model = await createModel({ kind: 'tfjs', path }, seed, tabular);
+      expect(model.countParams()).toBe(5 * 4 + 4 + 4 * 3 + 3);
+      const values = (await model.getWeights()[0]!.data()) as Float32Array;
+      model.dispose();
+      return values;
+    };
+    expect(await first(3)).toEqual(await first(3));
+    expect(await first(3)).not.toEqual(await first(4));
   });
 
   it('names the file and the sizes when the weights do not match the manifest', async () => {
