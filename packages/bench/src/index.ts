@@ -4,9 +4,38 @@ export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDat
 export { prepareData } from './data/prepare-data.js';
 export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
 export { DatasetError } from './data/dataset-error.js';
+export { featureSizeOf, numClassesOf } from './data/load-dataset.js';
+export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
+export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
+export { loadUserDataset, MAX_CLASSES } from './data/user-dataset.js';
+export type { UserArray, UserDatasetArrays, UserDatasetLoader } from './data/user-dataset.js';
+export { encodeNpy, parseNpy, parseNpz } from './data/npy.js';
+export type { NpyArray } from './data/npy.js';
+export { parseCsv } from './data/csv.js';
+export type { CsvTable } from './data/csv.js';
 export { buildModel } from './models/build-model.js';
-export { lenet300100ConfigSchema, lenet5ConfigSchema, mlpConfigSchema, modelConfigSchema } from './models/model-config.js';
-export type { Lenet300100Config, Lenet5Config, MlpConfig, ModelConfig, ModelConfigInput } from './models/model-config.js';
+export type { ModelDataSize } from './models/build-model.js';
+export { checkModelFitsData, createModel, FASHION_MNIST_SHAPE, loadTfjsModel, modelInputShape } from './models/create-model.js';
+export type { ModelBuilder, ModelBuilderContext, ModelDataShape } from './models/create-model.js';
+export { ModelError } from './models/model-error.js';
+export {
+  lenet300100ConfigSchema,
+  lenet5ConfigSchema,
+  mlpConfigSchema,
+  modelConfigSchema,
+  moduleModelConfigSchema,
+  tfjsModelConfigSchema,
+} from './models/model-config.js';
+export type {
+  BuiltinModelConfig,
+  Lenet300100Config,
+  Lenet5Config,
+  MlpConfig,
+  ModelConfig,
+  ModelConfigInput,
+  ModuleModelConfig,
+  TfjsModelConfig,
+} from './models/model-config.js';
 export {
   backendNameSchema,
   dataConfigSchema,
@@ -19,7 +48,7 @@ export {
   trainingConfigSchema,
 } from './train/config.js';
 export type { DataConfig, LoggingConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
-export { runExperiment } from './train/run-experiment.js';
+export { dataShapeOf, datasetOptionsOf, runExperiment } from './train/run-experiment.js';
 export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './train/run-experiment.js';
 export { selectBackend } from './backend/select-backend.js';
 export type { BackendName, SelectedBackend } from './backend/select-backend.js';
@@ -31,7 +60,7 @@ export { expandGrid } from './suite/expand-grid.js';
 export type { AxisLabel, PlannedRun } from './suite/expand-grid.js';
 export { describeRun, resolveRuns } from './suite/resolve-runs.js';
 export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/resolve-runs.js';
-export { loadSuite, parseSuite, resolveSuite } from './suite/load-suite.js';
+export { loadSuite, parseSuite, resolveConfigPaths, resolveSuite } from './suite/load-suite.js';
 export { checkRuns, modelLayerShapes, trainExamplesOf } from './suite/check-runs.js';
 export type { CheckRunsOptions } from './suite/check-runs.js';
 export type { LoadedSuite, LoadSuiteOptions } from './suite/load-suite.js';

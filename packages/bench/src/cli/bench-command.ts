@@ -29,7 +29,7 @@ export function withBenchOptions(command: Command): Command {
     )
     .option('--shard <i/n>', 'run only shard i of n (1-based), split by config hash')
     .option('--backend <name>', 'backend for every run: auto, cpu, wasm or webgpu (replaces the suite\'s)')
-    .option('--data <dir>', 'folder holding the Fashion-MNIST IDX files (replaces the suite\'s data.dir)')
+    .option('--data <dir>', 'data folder for every run (replaces the suite\'s data.dir): the Fashion-MNIST files, or an idx or npy data set; relative to the working directory')
     .option('--log-steps', 'print each run\'s training log live: step lines every logging.everySteps steps, mask updates, epochs (always written to <out>/logs/<hash>.jsonl)');
 }
 

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, checkPositiveInteger } from '@topiary/core';
-import { IMAGE_PIXELS, NUM_CLASSES } from './fashion-mnist-files.js';
-import type { ImageSet } from './load-dataset.js';
+import { featureSizeOf, numClassesOf, type ImageSet } from './load-dataset.js';
 import type { PixelNormalization } from './normalization.js';
 import { seededPermutation } from './permutation.js';
 
 /** One batch as tensors; the caller owns both and disposes them. */
 export interface Batch {
-  /** Inputs, [size, 784], normalised. */
+  /** Inputs, [size, featureSize] (or [size, ...inputShape]), normalised. */
   readonly x: tf.Tensor2D;
-  /** One-hot labels, [size, 10]. */
+  /** One-hot labels, [size, numClasses]. */
   readonly y: tf.Tensor2D;
   /** Examples in the batch. */
   readonly size: number;
@@ -44,22 +43,34 @@ function cutIntoBatches(order: Uint32Array, batchSize: number, dropLast: boolean
   return batches;
 }
 
-/** Normalised inputs of the examples at `indices`, as a new Float32Array of indices.length × 784. */
+/** Normalised inputs of the examples at `indices`, as a new Float32Array of indices.length × featureSize. */
 export function gatherInputs(set: ImageSet, indices: ArrayLike<number>, normalization: PixelNormalization): Float32Array {
-  const out = new Float32Array(indices.length * IMAGE_PIXELS);
+  const size = featureSizeOf(set);
+  const out = new Float32Array(indices.length * size);
+  const images = set.images;
+  if (images instanceof Float32Array) {
+    const { mean, std } = normalization;
+    for (let k = 0; k < indices.length; k++) {
+      const base = indices[k]! * size;
+      const dst = k * size;
+      for (let p = 0; p < size; p++) out[dst + p] = (images[base + p]! - mean) / std;
+    }
+    return out;
+  }
   const table = normalization.table;
   for (let k = 0; k < indices.length; k++) {
-    const base = indices[k]! * IMAGE_PIXELS;
-    const dst = k * IMAGE_PIXELS;
-    for (let p = 0; p < IMAGE_PIXELS; p++) out[dst + p] = table[set.images[base + p]!]!;
+    const base = indices[k]! * size;
+    const dst = k * size;
+    for (let p = 0; p < size; p++) out[dst + p] = table[images[base + p]!]!;
   }
   return out;
 }
 
-/** One-hot labels of the examples at `indices`, as a new Float32Array of indices.length × 10. */
+/** One-hot labels of the examples at `indices`, as a new Float32Array of indices.length × numClasses. */
 export function gatherOneHot(set: ImageSet, indices: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(indices.length * NUM_CLASSES);
-  for (let k = 0; k < indices.length; k++) out[k * NUM_CLASSES + set.labels[indices[k]!]!] = 1;
+  const classes = numClassesOf(set);
+  const out = new Float32Array(indices.length * classes);
+  for (let k = 0; k < indices.length; k++) out[k * classes + set.labels[indices[k]!]!] = 1;
   return out;
 }
 
@@ -67,7 +78,7 @@ export function gatherOneHot(set: ImageSet, indices: ArrayLike<number>): Float32
  * Builds the batch of the examples at `indices` from typed arrays (never by slicing a large tensor, which costs
  * time proportional to the whole tensor on WASM). Returns new tensors the caller disposes.
  */
-export function makeBatch(set: ImageSet, indices: ArrayLike<number>, normalization: PixelNormalization): Batch {
+export function makeBatch(set: ImageSet, indices: ArrayLike<number>, normalization: PixelNormalization, inputShape?: readonly number[]): Batch {
   const size = indices.length;
   for (let k = 0; k < size; k++) {
     const i = indices[k]!;
@@ -75,7 +86,8 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, normalizati
       throw new RangeError(`batch index ${k} must be an integer in [0, ${set.count}), got ${i}`);
     }
   }
-  const x = tf.tensor2d(gatherInputs(set, indices, normalization), [size, IMAGE_PIXELS]);
-  const y = tf.tensor2d(gatherOneHot(set, indices), [size, NUM_CLASSES]);
+  const shape: number[] = [size, ...(inputShape ?? [featureSizeOf(set)])];
+  const x = tf.tensor<tf.Rank>(gatherInputs(set, indices, normalization), shape) as tf.Tensor2D;
+  const y = tf.tensor2d(gatherOneHot(set, indices), [size, numClassesOf(set)]);
   return { x, y, size };
 }

@@ -9,7 +9,22 @@ export type DatasetName = (typeof DATASET_NAMES)[number];
  * Fashion-MNIST when it is found on this machine (never downloaded), else the shipped subset. Results record
  * which one was used.
  */
-export const DATASET_REQUESTS = [...DATASET_NAMES, 'fashion-mnist-or-subset'] as const;
+export const DATASET_REQUESTS = [...DATASET_NAMES, 'fashion-mnist-or-subset', 'idx', 'npy', 'npz', 'csv', 'module'] as const;
+
+/**
+ * A researcher's own data: `idx` (a folder of MNIST-format files: MNIST, KMNIST, EMNIST…), `npy` (a folder of
+ * x_train.npy, y_train.npy, x_test.npy, y_test.npy), `npz` (one archive with those four arrays, as Keras's mnist.npz),
+ * `csv` (a training and a test file, features plus a label column) or `module` (a JS module exporting a loader).
+ */
+export const USER_DATASET_KINDS = ['idx', 'npy', 'npz', 'csv', 'module'] as const;
+
+/** A kind of user data set. */
+export type UserDatasetKind = (typeof USER_DATASET_KINDS)[number];
+
+/** True for the user data-set kinds (not the built-in Fashion-MNIST requests). */
+export function isUserDatasetKind(value: string): value is UserDatasetKind {
+  return (USER_DATASET_KINDS as readonly string[]).includes(value);
+}
 
 /** What a run config may ask for. */
 export type DatasetRequest = (typeof DATASET_REQUESTS)[number];

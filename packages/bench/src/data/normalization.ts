@@ -1,10 +1,9 @@
-import { IMAGE_PIXELS } from './fashion-mnist-files.js';
-import type { ImageSet } from './load-dataset.js';
+import { featureSizeOf, type ImageSet } from './load-dataset.js';
 
 /** Input normalisation: 'none' scales pixels to [0, 1]; 'standardize' then subtracts the mean and divides by the std. */
 export type NormalizeMode = 'none' | 'standardize';
 
-/** How bytes become network inputs: x = (p / 255 − mean) / std. */
+/** How features become network inputs: bytes x = (p / 255 − mean) / std, floats x = (v − mean) / std. */
 export interface PixelNormalization {
   /** The mode this was computed for. */
   readonly mode: NormalizeMode;
@@ -12,7 +11,7 @@ export interface PixelNormalization {
   readonly mean: number;
   /** Standard deviation of the [0, 1]-scaled training pixels ('standardize'), else 1. */
   readonly std: number;
-  /** x for every byte value p, so conversion is one table look-up per pixel. */
+  /** x for every byte value p, so conversion of bytes is one table look-up per pixel. */
   readonly table: Float32Array;
 }
 
@@ -26,8 +25,9 @@ export function computeNormalization(set: ImageSet, mode: NormalizeMode): PixelN
     throw new RangeError(`normalize must be 'none' or 'standardize', got ${JSON.stringify(mode)}`);
   }
   if (set.count === 0) throw new RangeError('normalize: cannot standardize an empty image set');
+  if (set.images instanceof Float32Array) return floatNormalization(set.images.subarray(0, set.count * featureSizeOf(set)));
   const histogram = new Float64Array(256);
-  const pixels = set.images.subarray(0, set.count * IMAGE_PIXELS);
+  const pixels = set.images.subarray(0, set.count * featureSizeOf(set));
   for (let i = 0; i < pixels.length; i++) histogram[pixels[i]!]!++;
   let sum = 0;
   let sumSquares = 0;
@@ -46,4 +46,17 @@ function normalizationFor(mode: NormalizeMode, mean: number, std: number): Pixel
   const table = new Float32Array(256);
   for (let p = 0; p < 256; p++) table[p] = (p / 255 - mean) / std;
   return { mode, mean, std, table };
+}
+
+function floatNormalization(values: Float32Array): PixelNormalization {
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i]!;
+    sumSquares += values[i]! * values[i]!;
+  }
+  const mean = sum / values.length;
+  const std = Math.sqrt(Math.max(sumSquares / values.length - mean * mean, 0));
+  if (!(std > 0)) throw new RangeError('normalize: the training features are constant, their std is 0');
+  return normalizationFor('standardize', mean, std);
 }

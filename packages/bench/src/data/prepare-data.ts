@@ -88,7 +88,7 @@ export function prepareData(loaded: LoadedDataset, options: PrepareDataOptions =
 
 function take(set: ImageSet, count: number): ImageSet {
   if (count === set.count) return set;
-  return { images: set.images.subarray(0, count * (set.images.length / set.count)), labels: set.labels.subarray(0, count), count };
+  return { ...set, images: set.images.subarray(0, count * (set.images.length / set.count)), labels: set.labels.subarray(0, count), count };
 }
 
 function checkCount(value: number, field: string, min: number): void {

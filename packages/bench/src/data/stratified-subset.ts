@@ -1,7 +1,6 @@
 import { Rng } from '@topiary/core';
-import { IMAGE_PIXELS } from './fashion-mnist-files.js';
 import { seededPermutation } from './permutation.js';
-import type { ImageSet } from './load-dataset.js';
+import { featureSizeOf, type ImageSet } from './load-dataset.js';
 
 /**
  * Picks `perClass` examples of every class, deterministically for a seed: walks a seeded permutation of all
@@ -32,15 +31,16 @@ export function stratifiedSubsetIndices(labels: Uint8Array, perClass: number, se
 
 /** Copies the examples at `indices` (in that order) into a new image set. */
 export function gatherExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
-  const images = new Uint8Array(indices.length * IMAGE_PIXELS);
+  const size = featureSizeOf(set);
+  const images = set.images instanceof Float32Array ? new Float32Array(indices.length * size) : new Uint8Array(indices.length * size);
   const labels = new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     if (!Number.isInteger(i) || i < 0 || i >= set.count) {
       throw new RangeError(`indices[${k}] must be an integer in [0, ${set.count}), got ${i}`);
     }
-    images.set(set.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), k * IMAGE_PIXELS);
+    images.set(set.images.subarray(i * size, (i + 1) * size), k * size);
     labels[k] = set.labels[i]!;
   }
-  return { images, labels, count: indices.length };
+  return { ...set, images, labels, count: indices.length };
 }

@@ -3,27 +3,45 @@ import { Rng, checkPositiveInteger } from '@topiary/core';
 import { IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES } from '../data/fashion-mnist-files.js';
 import type { Lenet5Config, MlpActivation, ModelConfig } from './model-config.js';
 
+/** The size of a data set a model is built for. */
+export interface ModelDataSize {
+  /** Input values per example. @default 784 */
+  readonly features?: number;
+  /** Output classes. @default 10 */
+  readonly classes?: number;
+}
+
 /**
- * Builds a fresh, uncompiled tfjs-layers model for `config`. Every model takes flat [batch, 784] inputs and ends in
- * a 10-way softmax. Every kernel initialiser (Glorot uniform) is seeded from `seed`, one derived seed per layer,
+ * Builds a fresh, uncompiled tfjs-layers model for a built-in `config` (`tfjs` and `module` models load with `createModel`). Every model takes flat [batch, features]
+ * inputs (784 by default; LeNet-5 needs 784, a 28×28 image) and ends in a `classes`-way softmax (10 by default). Every kernel initialiser (Glorot uniform) is seeded from `seed`, one derived seed per layer,
  * and biases start at zero, so the same config and seed give identical weights.
  * @example
  * const model = buildModel({ kind: 'lenet-300-100' }, 42);
  * model.countParams(); // 266610
  */
-export function buildModel(config: ModelConfig, seed: number): tfl.LayersModel {
+export function buildModel(config: ModelConfig, seed: number, size: ModelDataSize = {}): tfl.LayersModel {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const rng = Rng.fromSeed(seed);
+  const features = size.features ?? IMAGE_PIXELS;
+  const classes = size.classes ?? NUM_CLASSES;
   switch (config.kind) {
     case 'lenet-300-100':
-      return buildMlp('lenet-300-100', [300, 100], 'relu', rng);
+      return buildMlp('lenet-300-100', [300, 100], 'relu', rng, features, classes);
     case 'mlp':
-      return buildMlp('mlp', config.hidden, config.activation, rng);
+      return buildMlp('mlp', config.hidden, config.activation, rng, features, classes);
     case 'lenet-5':
-      return buildLenet5(config, rng);
+      if (features !== IMAGE_PIXELS) {
+        throw new RangeError(
+          `model.kind 'lenet-5' takes 28×28 images (784 values per example), but the data has ${features}; use model.kind 'mlp', or a 'tfjs' or 'module' model for this data`,
+        );
+      }
+      return buildLenet5(config, rng, classes);
+    case 'tfjs':
+    case 'module':
+      throw new RangeError(`model.kind '${config.kind}' is loaded from ${config.path}: use createModel, which is async`);
     default: {
       const unknown: never = config;
-      throw new RangeError(`model.kind must be 'lenet-300-100', 'mlp' or 'lenet-5', got ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
+      throw new RangeError(`buildModel builds model.kind 'lenet-300-100', 'mlp' or 'lenet-5' ('tfjs' and 'module' load with createModel), got ${JSON.stringify((unknown as { kind: unknown }).kind)}`);
     }
   }
 }
@@ -44,14 +62,14 @@ function seededDense(name: string, units: number, activation: MlpActivation | 's
   });
 }
 
-function buildMlp(name: string, hidden: readonly number[], activation: MlpActivation, rng: Rng): tfl.LayersModel {
+function buildMlp(name: string, hidden: readonly number[], activation: MlpActivation, rng: Rng, features: number, classes: number): tfl.LayersModel {
   if (hidden.length === 0) throw new RangeError('model.hidden must list at least one layer width, got []');
   hidden.forEach((width, i) => checkPositiveInteger(width, `model.hidden[${i}]`));
   const model = tfl.sequential({ name });
   hidden.forEach((units, i) => {
-    model.add(seededDense(`fc${i + 1}`, units, activation, rng, i === 0 ? [IMAGE_PIXELS] : undefined));
+    model.add(seededDense(`fc${i + 1}`, units, activation, rng, i === 0 ? [features] : undefined));
   });
-  model.add(seededDense('output', NUM_CLASSES, 'softmax', rng));
+  model.add(seededDense('output', classes, 'softmax', rng));
   return model;
 }
 
@@ -60,7 +78,7 @@ function buildMlp(name: string, hidden: readonly number[], activation: MlpActiva
  * and scaled tanh. 'same-28': conv1 pads its 28×28 input ('same'); 'classic-32': the image is zero-padded to 32×32
  * and conv1 is 'valid'. Either way the maps are 28×28×6 → 14×14×6 → 10×10×16 → 5×5×16.
  */
-function buildLenet5(config: Lenet5Config, rng: Rng): tfl.LayersModel {
+function buildLenet5(config: Lenet5Config, rng: Rng, classes: number): tfl.LayersModel {
   const model = tfl.sequential({ name: `lenet-5-${config.variant}` });
   model.add(tfl.layers.reshape({ name: 'image', targetShape: [IMAGE_SIZE, IMAGE_SIZE, 1], inputShape: [IMAGE_PIXELS] }));
   if (config.variant === 'classic-32') model.add(tfl.layers.zeroPadding2d({ name: 'pad', padding: 2 }));
@@ -85,6 +103,6 @@ function buildLenet5(config: Lenet5Config, rng: Rng): tfl.LayersModel {
   ] as const) {
     model.add(seededDense(name, units, config.activation, rng));
   }
-  model.add(seededDense('output', NUM_CLASSES, 'softmax', rng));
+  model.add(seededDense('output', classes, 'softmax', rng));
   return model;
 }

@@ -38,12 +38,49 @@ export const lenet5ConfigSchema = closedObject({
   activation: z.enum(['relu', 'tanh']).default('relu'),
 });
 
+/**
+ * A tfjs Layers model saved as `model.json` (by `model.save`, or `tensorflowjs_converter --output_format
+ * tfjs_layers_model`): its topology, and its weights when the file has a weights manifest (else the layers'
+ * initialisers). The path is resolved against the suite file.
+ */
+export const tfjsModelConfigSchema = closedObject({
+  /** Selects a tfjs model.json. */
+  kind: z.literal('tfjs'),
+  /** The model.json file; weight files are read from the paths its manifest gives, relative to it. */
+  path: z.string().min(1),
+});
+
+/**
+ * A model built by the researcher's own ES module: its export is called as `builder(options, seed, { tf, tfl })`
+ * and returns a tfjs-layers model (or a promise of one). Build with the `tf` and `tfl` passed in, the bench's own
+ * copies of tfjs-core and tfjs-layers. The path is resolved against the suite file.
+ */
+export const moduleModelConfigSchema = closedObject({
+  /** Selects a user module. */
+  kind: z.literal('module'),
+  /** The module file (.mjs, or .js in a "type": "module" package). */
+  path: z.string().min(1),
+  /** The export that builds the model. @default 'default' */
+  export: z.string().min(1).default('default'),
+  /** JSON options passed to the builder. @default {} */
+  options: z.record(z.string(), z.json()).default({}),
+});
+
 /** Any model the bench can build: a discriminated union on `kind`. */
 export const modelConfigSchema = z.discriminatedUnion('kind', [
   lenet300100ConfigSchema,
   mlpConfigSchema,
   lenet5ConfigSchema,
+  tfjsModelConfigSchema,
+  moduleModelConfigSchema,
 ]);
+
+/** A model loaded from a model.json. */
+export type TfjsModelConfig = z.output<typeof tfjsModelConfigSchema>;
+/** A model built by a user module, with defaults filled. */
+export type ModuleModelConfig = z.output<typeof moduleModelConfigSchema>;
+/** The built-in models, which {@link buildModel} builds synchronously. */
+export type BuiltinModelConfig = Lenet300100Config | MlpConfig | Lenet5Config;
 
 /** LeNet-300-100 configuration. */
 export type Lenet300100Config = z.output<typeof lenet300100ConfigSchema>;

@@ -5,11 +5,13 @@ import { ConfigError, resolveStrategy } from '@topiary/algorithms';
 import { cpu } from '@topiary/backend-cpu';
 import { findKernelLayers, type LayerShape } from '@topiary/core';
 import { batchesPerEpoch } from '../data/batches.js';
-import type { DatasetRequest } from '../data/dataset-name.js';
-import { bundledSubsetDir, type SubsetManifest } from '../data/load-dataset.js';
-import { buildModel } from '../models/build-model.js';
+import type { DatasetRequest, UserDatasetKind } from '../data/dataset-name.js';
+import { isUserDatasetKind } from '../data/dataset-name.js';
+import { bundledSubsetDir, loadDataset, type LoadDatasetOptions, type LoadedDataset, type SubsetManifest } from '../data/load-dataset.js';
+import { createModel, FASHION_MNIST_SHAPE, type ModelDataShape } from '../models/create-model.js';
 import type { ModelConfig } from '../models/model-config.js';
-import type { RunConfig } from '../train/config.js';
+import type { DataConfig, RunConfig } from '../train/config.js';
+import { dataShapeOf, datasetOptionsOf } from '../train/run-experiment.js';
 import { canonicalJson } from '../results/canonical-json.js';
 import { describeRun, type ResolvedRun } from './resolve-runs.js';
 import type { SuiteProblem } from './suite-error.js';
@@ -19,8 +21,8 @@ const FULL_TRAIN_COUNT = 60_000;
 
 let subsetTrainCount: number | undefined;
 
-/** Training examples a data set request may give: for `fashion-mnist-or-subset` the smaller (the subset). */
-export function trainExamplesOf(dataset: DatasetRequest): number {
+/** Training examples a built-in data set request may give: for `fashion-mnist-or-subset` the smaller (the subset). */
+export function trainExamplesOf(dataset: Exclude<DatasetRequest, UserDatasetKind>): number {
   if (dataset === 'fashion-mnist') return FULL_TRAIN_COUNT;
   subsetTrainCount ??= (JSON.parse(readFileSync(join(bundledSubsetDir(), 'manifest.json'), 'utf8')) as SubsetManifest).trainCount;
   return subsetTrainCount;
@@ -30,14 +32,14 @@ export function trainExamplesOf(dataset: DatasetRequest): number {
  * The masked kernels of the model a config builds, as the trainer sees them: the model is built (on tfjs's active
  * backend, or the CPU backend when none is active yet), its layer shapes read and the model disposed.
  */
-export async function modelLayerShapes(config: ModelConfig): Promise<LayerShape[]> {
+export async function modelLayerShapes(config: ModelConfig, shape: ModelDataShape = FASHION_MNIST_SHAPE): Promise<LayerShape[]> {
   if ((tf.engine() as unknown as { backendName?: string }).backendName === undefined) {
     await cpu().setup();
     // building a model is all the bench's own process does with tfjs: skip tfjs-backend-cpu's "install tfjs-node" banner
     const backend = tf.backend() as { firstUse?: boolean };
     if (backend.firstUse === true) backend.firstUse = false;
   }
-  const model = buildModel(config, 0);
+  const model = await createModel(config, 0, shape);
   try {
     return findKernelLayers(model)
       .filter((kernel) => kernel.masked)
@@ -49,8 +51,10 @@ export async function modelLayerShapes(config: ModelConfig): Promise<LayerShape[
 
 /** Options of {@link checkRuns}. */
 export interface CheckRunsOptions {
-  /** Layer shapes of a model config. @default {@link modelLayerShapes} */
-  readonly layerShapes?: (config: ModelConfig) => Promise<readonly LayerShape[]>;
+  /** Layer shapes of a model config for data of a shape; throws when the model does not fit the data. @default {@link modelLayerShapes} */
+  readonly layerShapes?: (config: ModelConfig, shape: ModelDataShape) => Promise<readonly LayerShape[]>;
+  /** Loads a user data set (`idx`, `npy`, `npz`, `csv`, `module`) to check its counts and shape. @default loadDataset */
+  readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
   /** Where in the suite file a run's config path came from (e.g. `$.axes[0].variants[2].config.algorithm`). @default the config path */
   readonly locate?: (run: ResolvedRun<RunConfig>, configPath: readonly (string | number)[]) => string;
 }
@@ -65,7 +69,8 @@ function pathKeys(path: string): (string | number)[] {
 
 /**
  * Checks what the run-config schema cannot see alone, for every run of a suite and before any of them starts:
- * the batch against the training examples left after `trainLimit` and `validationSplit`, the strategy resolved
+ * the data (a user data set is read once to count its examples and take its shape), the model against the data
+ * (input shape vs the examples, output units vs the classes), the batch against the training examples left after `trainLimit` and `validationSplit`, the strategy resolved
  * over the run's real step count (unknown criterion kinds, a `begin` at or after the end, a pruning span shorter
  * than ΔT), and the distribution against the layer shapes of the run's model (a density map or dense list naming
  * a layer the model lacks). Each distinct model is built once. Returns every problem found, grouped by message.
@@ -73,6 +78,19 @@ function pathKeys(path: string): (string | number)[] {
 export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options: CheckRunsOptions = {}): Promise<SuiteProblem[]> {
   const layerShapes = options.layerShapes ?? modelLayerShapes;
   const shapes = new Map<string, Promise<readonly LayerShape[]>>();
+  const userData = new Map<string, Promise<{ trainCount: number; shape: ModelDataShape }>>();
+  const factsOf = (data: DataConfig): Promise<{ trainCount: number; shape: ModelDataShape }> => {
+    if (!isUserDatasetKind(data.dataset)) return Promise.resolve({ trainCount: trainExamplesOf(data.dataset), shape: FASHION_MNIST_SHAPE });
+    const loaderOptions = datasetOptionsOf(data);
+    const key = canonicalJson(loaderOptions as unknown as Parameters<typeof canonicalJson>[0]);
+    let facts = userData.get(key);
+    if (facts === undefined) {
+      // only the counts and the shape are kept: the arrays are let go once read
+      facts = (options.loadData ?? loadDataset)(loaderOptions).then((loaded) => ({ trainCount: loaded.info.trainCount, shape: dataShapeOf(loaded) }));
+      userData.set(key, facts);
+    }
+    return facts;
+  };
   const problems = new Map<string, { where: string; message: string; runs: string[] }>();
   const add = (configPath: string, problem: string, run: ResolvedRun<RunConfig>): void => {
     const where = options.locate ? options.locate(run, pathKeys(configPath)) : configPath;
@@ -84,7 +102,14 @@ export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options
   };
   for (const run of runs) {
     const { data, training, algorithm, model } = run.config;
-    const available = trainExamplesOf(data.dataset);
+    let facts;
+    try {
+      facts = await factsOf(data);
+    } catch (error) {
+      add('data', (error as Error).message, run);
+      continue;
+    }
+    const available = facts.trainCount;
     const limited = Math.min(available, data.trainLimit ?? available);
     const left = limited - data.validationSplit;
     const source = data.dataset === 'fashion-mnist-or-subset' ? ` (the subset's ${available}, which ${data.dataset} may use)` : ` of ${data.dataset}`;
@@ -105,14 +130,21 @@ export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options
       else add('algorithm', (error as Error).message, run);
       continue;
     }
-    const modelKey = canonicalJson(model);
+    const modelKey = `${canonicalJson(model)}\u0000${facts.shape.featureShape.join()}\u0000${facts.shape.numClasses}`;
     let modelShapes = shapes.get(modelKey);
     if (modelShapes === undefined) {
-      modelShapes = layerShapes(model);
+      modelShapes = layerShapes(model, facts.shape);
       shapes.set(modelKey, modelShapes);
     }
+    let kernels;
     try {
-      strategy.distribution.densities(await modelShapes, strategy.sparsity);
+      kernels = await modelShapes;
+    } catch (error) {
+      add('model', (error as Error).message, run);
+      continue;
+    }
+    try {
+      strategy.distribution.densities(kernels, strategy.sparsity);
     } catch (error) {
       add('algorithm.distribution', `${(error as Error).message} (model ${model.kind})`, run);
     }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { configHash } from '../results/config-hash.js';
 import { runConfigSchema, type RunConfig } from '../train/config.js';
 import type { JsonValue } from './dotted-path.js';
@@ -68,10 +68,26 @@ export function resolveSuite(suite: Suite, options: LoadSuiteOptions = {}, sourc
   return loaded;
 }
 
-function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): LoadedSuite & { problems: readonly SuiteProblem[]; locate: CheckRunsOptions['locate'] } {
+/**
+ * The run config with its file paths (`data.dir`, `data.path`, `data.train`, `data.test`, a `tfjs` or `module`
+ * model's `path`) resolved against `baseDir`, the suite file's folder; absolute paths stay as they are.
+ */
+export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfig {
+  const at = (path: string | undefined): string | undefined => (path === undefined || isAbsolute(path) ? path : resolve(baseDir, path));
+  const data = { ...config.data };
+  for (const field of ['dir', 'path', 'train', 'test'] as const) {
+    const value = at(data[field]);
+    if (value !== undefined) data[field] = value;
+  }
+  const model = config.model.kind === 'tfjs' || config.model.kind === 'module' ? { ...config.model, path: at(config.model.path)! } : config.model;
+  return { ...config, data, model };
+}
+
+function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string, baseDir?: string): LoadedSuite & { problems: readonly SuiteProblem[]; locate: CheckRunsOptions['locate'] } {
   const overrides: Record<string, { value: JsonValue; option: string }> = {};
   if (options.backend !== undefined) overrides['backend'] = { value: options.backend, option: '--backend' };
-  if (options.dataDir !== undefined) overrides['data.dir'] = { value: options.dataDir, option: '--data' };
+  // a folder given on the command line is relative to the working directory, not to the suite file
+  if (options.dataDir !== undefined) overrides['data.dir'] = { value: baseDir === undefined ? options.dataDir : resolve(options.dataDir), option: '--data' };
   let planned;
   try {
     planned = expandGrid(suite);
@@ -90,19 +106,22 @@ function expandSuite(suite: Suite, options: LoadSuiteOptions, source: string): L
     const plan = plans.get(run.index);
     return plan ? locateInSuite(plan, configPath, suite, overrides) : configPath.join('.');
   };
-  return { suite, runs, duplicates, problems: problems ?? [], locate };
+  // identities are hashed from the paths as written (so they do not depend on where the suite lies); runs read the resolved ones
+  const located = baseDir === undefined ? runs : runs.map((run) => ({ ...run, config: resolveConfigPaths(run.config, baseDir) }));
+  return { suite, runs: located, duplicates, problems: problems ?? [], locate };
 }
 
 /**
  * Reads a suite file, expands it and validates every run, all before anything runs: the file's structure, each
  * run config against the schema (problems located by the file's JSON paths), then each run as a whole
  * ({@link checkRuns}: batch vs data, the strategy over the run's step count, the distribution vs the model's
- * layers). Throws one {@link SuiteError} listing every problem.
+ * layers, the model vs the data's shape). Relative file paths in run configs are resolved against the suite
+ * file's folder ({@link resolveConfigPaths}). Throws one {@link SuiteError} listing every problem.
  */
 export async function loadSuite(file: string, options: LoadSuiteOptions = {}): Promise<LoadedSuite> {
   const source = basename(file);
   const text = await readFile(file, 'utf8');
-  const { problems, locate, ...loaded } = expandSuite(parseSuite(parseJsonText(text, file), source), options, source);
+  const { problems, locate, ...loaded } = expandSuite(parseSuite(parseJsonText(text, file), source), options, source, dirname(resolve(file)));
   // the runs whose config is valid are checked whole too, so that one error report lists every problem
   const all = [...problems, ...(await checkRuns(loaded.runs, { locate, ...options }))];
   if (all.length > 0) throw new SuiteError(source, all);

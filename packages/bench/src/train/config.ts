@@ -7,12 +7,37 @@ import { flattenIssues } from '../suite/zod-issues.js';
 /** Data sets the bench can load. */
 export const datasetNameSchema = z.enum(DATASET_REQUESTS);
 
+/** Fields each user data-set kind needs (`required`) and may have besides the preparation fields. */
+const USER_DATA_FIELDS: Record<string, { readonly required: readonly string[]; readonly allowed: readonly string[]; readonly what: string }> = {
+  idx: { required: ['dir'], allowed: ['dir'], what: 'dir: a folder of train/t10k images/labels IDX files (gz or raw)' },
+  npy: { required: ['dir'], allowed: ['dir'], what: 'dir: a folder of x_train.npy, y_train.npy, x_test.npy, y_test.npy' },
+  npz: { required: ['path'], allowed: ['path'], what: 'path: an .npz archive holding x_train, y_train, x_test, y_test' },
+  csv: { required: ['train', 'test'], allowed: ['train', 'test', 'labelColumn'], what: 'train and test: CSV files of features and a label column' },
+  module: { required: ['path'], allowed: ['path', 'export', 'options'], what: 'path: an ES module exporting a loader' },
+};
+
 /** Which data a run trains and tests on, and how it is prepared. */
 export const dataConfigSchema = closedObject({
-    /** The full Fashion-MNIST (60k/10k) or the 5k/1k subset shipped with the package. @default 'fashion-mnist' */
+    /**
+     * The full Fashion-MNIST (60k/10k), the 5k/1k subset shipped with the package, or the researcher's own data:
+     * `idx` (needs `dir`), `npy` (`dir`), `npz` (`path`), `csv` (`train`, `test`, `labelColumn`) or `module`
+     * (`path`, `export`, `options`). Relative paths are resolved against the suite file. @default 'fashion-mnist'
+     */
     dataset: datasetNameSchema.default('fashion-mnist'),
-    /** A directory holding the four Fashion-MNIST IDX files (gzip or raw); searched first when set. */
+    /** A directory: of the four Fashion-MNIST IDX files (searched first when set), of an `idx` or an `npy` data set. */
     dir: z.string().min(1).optional(),
+    /** The file of an `npz` archive or a `module` data set. */
+    path: z.string().min(1).optional(),
+    /** The training CSV file of a `csv` data set. */
+    train: z.string().min(1).optional(),
+    /** The test CSV file of a `csv` data set. */
+    test: z.string().min(1).optional(),
+    /** The label column of a `csv` data set: a header name or a 0-based index. @default the `label` column, else the first */
+    labelColumn: z.union([z.string().min(1), z.int().nonnegative()]).optional(),
+    /** The export of a `module` data set that loads it. @default 'default' */
+    export: z.string().min(1).optional(),
+    /** JSON options passed to a `module` data set's loader. @default {} */
+    options: z.record(z.string(), z.json()).optional(),
     /** Number of training examples held out for validation: the last N of a seeded permutation. @default 0 */
     validationSplit: z.int().nonnegative().default(0),
     /** Input normalisation: 'none' scales pixels to [0, 1]; 'standardize' also subtracts the training mean and divides by its std. @default 'none' */
@@ -133,6 +158,24 @@ export const runConfigSchema = closedObject({
     logging: loggingConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
+    const data = config.data as Record<string, unknown>;
+    const fields = USER_DATA_FIELDS[config.data.dataset];
+    for (const field of ['dir', 'path', 'train', 'test', 'labelColumn', 'export', 'options']) {
+      const allowed = fields ? fields.allowed.includes(field) : field === 'dir';
+      if (data[field] !== undefined && !allowed) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `dataset '${config.data.dataset}' takes no ${field} (${fields ? `it needs ${fields.what}` : 'only dir, a folder of the Fashion-MNIST files'}); remove it or pick the dataset kind it belongs to`,
+          path: ['data', field],
+          input: data[field],
+        });
+      }
+    }
+    for (const field of fields?.required ?? []) {
+      if (data[field] === undefined) {
+        ctx.addIssue({ code: 'custom', message: `dataset '${config.data.dataset}' needs ${fields!.what}`, path: ['data', field], input: undefined });
+      }
+    }
     if (config.training.evaluateBestValidation && config.data.validationSplit === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -6,10 +6,10 @@ import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
 import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../data/load-dataset.js';
 import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
-import { buildModel } from '../models/build-model.js';
+import { createModel, modelInputShape, type ModelDataShape } from '../models/create-model.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
-import type { LoggingConfig, RunConfig } from './config.js';
+import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
 import { learningRateAt } from './lr-schedule.js';
 
@@ -85,6 +85,30 @@ export interface RunResult {
   readonly backendDetails: string;
 }
 
+/** The loader options of a run's data config: the data set and where its files are. */
+export function datasetOptionsOf(data: DataConfig): LoadDatasetOptions {
+  const { dataset, dir, path, train, test, labelColumn, export: exportName, options } = data;
+  return {
+    dataset,
+    dir,
+    ...(path === undefined ? {} : { path }),
+    ...(train === undefined ? {} : { train }),
+    ...(test === undefined ? {} : { test }),
+    ...(labelColumn === undefined ? {} : { labelColumn }),
+    ...(exportName === undefined ? {} : { export: exportName }),
+    ...(options === undefined ? {} : { options }),
+  };
+}
+
+/** The example shape and class count of a loaded data set, for building and checking its model. */
+export function dataShapeOf(loaded: LoadedDataset): ModelDataShape {
+  return {
+    featureShape: loaded.info.featureShape ?? [28, 28],
+    numClasses: loaded.info.numClasses ?? 10,
+    source: loaded.info.name === 'fashion-mnist' || loaded.info.name === 'fashion-mnist-subset' ? loaded.info.name : `${loaded.info.name} data ${loaded.info.source}`,
+  };
+}
+
 /** Mean loss above which (or a non-finite loss) a run is reported as diverged rather than continued. */
 const DIVERGED = 1e6;
 
@@ -112,7 +136,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   const trainerSeed = seeds.seed();
   const shuffleRng = seeds.fork();
 
-  const loaded = await (options.loadData ?? loadDataset)({ dataset: config.data.dataset, dir: config.data.dir });
+  const loaded = await (options.loadData ?? loadDataset)(datasetOptionsOf(config.data));
   signal?.throwIfAborted();
   const data = prepareData(loaded, {
     validationSplit: config.data.validationSplit,
@@ -137,7 +161,8 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   let trainer: SparseTrainer | undefined;
   let currentEpoch = 1;
   try {
-    model = buildModel(config.model, modelSeed);
+    model = await createModel(config.model, modelSeed, dataShapeOf(loaded));
+    const inputShape = modelInputShape(model);
     optimizer = buildOptimizer(config.training.optimizer, learningRate);
     trainer = new SparseTrainer(model, {
       strategy,
@@ -161,7 +186,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       const epochStarted = performance.now();
       for (const indices of shuffledBatchIndices(data.train.count, batchSize, shuffleRng)) {
         signal?.throwIfAborted();
-        const batch = makeBatch(data.train, indices, data.normalization);
+        const batch = makeBatch(data.train, indices, data.normalization, inputShape);
         let result: StepResult & { readonly skipped?: boolean };
         try {
           result = await trainer.step(batch.x, batch.y);
@@ -188,7 +213,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / lossCount });
       let validationAccuracy: number | undefined;
       if (config.training.evaluateBestValidation) {
-        validationAccuracy = await evaluateAccuracy(model, data.validation, data.normalization);
+        validationAccuracy = await evaluateAccuracy(model, data.validation, data.normalization, 1000, inputShape);
         bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, validationAccuracy);
       }
       if (options.onLog) {
@@ -208,7 +233,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       }
     }
     signal?.throwIfAborted();
-    const testAccuracy = await evaluateAccuracy(model, data.test, data.normalization);
+    const testAccuracy = await evaluateAccuracy(model, data.test, data.normalization, 1000, inputShape);
     return {
       testAccuracy,
       ...(bestValidationAccuracy === undefined ? {} : { bestValidationAccuracy }),
