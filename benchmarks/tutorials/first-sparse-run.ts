@@ -15,7 +15,7 @@ const batchSize = 64;
 const epochs = 2;
 
 /** One batch from the raw bytes: pixels scaled to [0, 1], labels one-hot. */
-function batch(images: Uint8Array, labels: Uint8Array, start: number, size: number) {
+function batch(images: Uint8Array | Float32Array, labels: Uint8Array, start: number, size: number) {
   return tf.tidy(() => ({
     xs: tf.div(tf.tensor2d(images.subarray(start * pixels, (start + size) * pixels), [size, pixels], 'float32'), 255),
     ys: tf.oneHot(tf.tensor1d(labels.subarray(start, start + size), 'int32'), 10),
