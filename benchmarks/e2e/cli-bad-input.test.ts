@@ -1,23 +1,12 @@
 // Bad input through the `topiary` CLI: each is refused before any run starts, with the exit code of its kind and
 // a message naming the field (or option) and the refused value.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repositoryRoot, topiary } from './topiary-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', '--conditions=@topiary/source', join(root, 'packages/bench/src/cli/main.ts')];
-
-function topiary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const root = repositoryRoot;
 
 const dir = mkdtempSync(join(tmpdir(), 'topiary-bad-cli-'));
 function suiteFile(name: string, suite: Record<string, unknown>): string {

@@ -1,25 +1,14 @@
 // End-to-end check of `topiary bench` on a researcher's own work: a model built by a user module and data from
 // CSV files, both given by paths relative to the suite file; then a suite whose model does not take the data
 // is refused before anything runs, with the file, both shapes and the fix named.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readRunRecords } from '@topiary/bench';
 import { describe, expect, it } from 'vitest';
+import { repositoryRoot, topiary } from './topiary-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', '--conditions=@topiary/source', join(root, 'packages/bench/src/cli/main.ts')];
-
-function topiary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const root = repositoryRoot;
 
 /** Two well-separated Gaussian-ish blobs per class in 4 features, deterministic. */
 function csv(count: number, offset: number): string {

@@ -4,6 +4,7 @@ import { describeOptimizerKind, hiddenScalar, hiddenScalarNames, optimizerKind, 
 import { Rng } from './rng.js';
 import { countActive } from './selection.js';
 import type { LayerShape } from './types.js';
+import { showValue } from './show-value.js';
 
 /** Where one tensor lives in a checkpoint's binary data. */
 export interface CheckpointTensorEntry {
@@ -187,21 +188,9 @@ export interface RestoredCheckpoint {
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 const fmt = (s: readonly number[]): string => `[${s.join(',')}]`;
 
-function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** Throws an Error naming the manifest field, the value found and what is allowed. */
 function fail(path: string, value: unknown, allowed: string): never {
-  throw new Error(`checkpoint${path ? ` ${path}` : ''} must be ${allowed} (got ${show(value)})`);
+  throw new Error(`checkpoint${path ? ` ${path}` : ''} must be ${allowed} (got ${showValue(value)})`);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -380,7 +369,7 @@ export async function readCheckpoint(checkpoint: Checkpoint, target: CheckpointT
   }
   const hiddenNames = hiddenScalarNames(target.optimizer);
   if (saved.hidden.length !== hiddenNames.length || saved.hidden.some((n, i) => n !== hiddenNames[i])) {
-    fail('manifest.optimizer.hidden', saved.hidden, `${show(hiddenNames)} for optimizer ${kind.className}`);
+    fail('manifest.optimizer.hidden', saved.hidden, `${showValue(hiddenNames)} for optimizer ${kind.className}`);
   }
   const trainables = target.trainable.length;
   if (kind.slotsKnown) {
@@ -392,9 +381,9 @@ export async function readCheckpoint(checkpoint: Checkpoint, target: CheckpointT
   const optimizerBytes = saved.entries.map((o, j) => {
     const key = `optimizer/${j}`;
     const layout = `${kind.className} keeps its iteration count 'iter' first and one entry per slot and trainable weight after it`;
-    if (kind.slotsKnown && j === 0 && !(o.variableIndex === -1 && o.name === 'iter')) throw new Error(`checkpoint optimizer entry 0 is ${show(o)}, but ${layout}`);
+    if (kind.slotsKnown && j === 0 && !(o.variableIndex === -1 && o.name === 'iter')) throw new Error(`checkpoint optimizer entry 0 is ${showValue(o)}, but ${layout}`);
     if (o.variableIndex < 0) {
-      if (kind.slotsKnown && j !== 0) throw new Error(`checkpoint optimizer entry ${j} is ${show(o)}, but ${layout}`);
+      if (kind.slotsKnown && j !== 0) throw new Error(`checkpoint optimizer entry ${j} is ${showValue(o)}, but ${layout}`);
       if (o.name === 'iter') {
         const raw = bytes(key, [], 'int32', 'optimizer iteration count');
         const iterations = new Int32Array(raw.buffer, raw.byteOffset, 1)[0]!;

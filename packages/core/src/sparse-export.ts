@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { SparseTrainer } from './trainer.js';
 import { unknownKeysMessage } from './suggest.js';
+import { showValue } from './show-value.js';
 
 /** How one weight's stored positions are written; see {@link exportSparseModel} for the choice. */
 export type SparseWeightEncoding = 'dense' | 'bitmap' | 'delta-varint';
@@ -219,21 +220,9 @@ export async function exportSparseModel(source: LayersModel | SparseTrainer, opt
   };
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** Throws an Error naming the manifest field, the value found and what is allowed. */
 function fail(path: string, value: unknown, allowed: string): never {
-  throw new Error(`sparse model${path ? ` ${path}` : ''} must be ${allowed} (got ${show(value)})`);
+  throw new Error(`sparse model${path ? ` ${path}` : ''} must be ${allowed} (got ${showValue(value)})`);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -274,7 +263,7 @@ function checkArtifact(artifact: unknown): SparseModelArtifact {
     const encoding = raw['encoding'];
     if (!ENCODINGS.includes(encoding as SparseWeightEncoding)) fail(`${at}.encoding`, encoding, `one of ${ENCODINGS.join(', ')}`);
     const n = count(raw['count'], `${at}.count`);
-    if (encoding === 'dense' ? n !== size : n > size) fail(`${at}.count`, n, encoding === 'dense' ? `${size} (the size of shape ${show(shape)}) for a dense weight` : `at most ${size} (the size of shape ${show(shape)})`);
+    if (encoding === 'dense' ? n !== size : n > size) fail(`${at}.count`, n, encoding === 'dense' ? `${size} (the size of shape ${showValue(shape)}) for a dense weight` : `at most ${size} (the size of shape ${showValue(shape)})`);
     const sectionOf = (value: unknown, path: string): SparseModelSection => {
       if (!isRecord(value)) fail(path, value, 'an object { offset, byteLength }');
       return { offset: count(value['offset'], `${path}.offset`), byteLength: count(value['byteLength'], `${path}.byteLength`) };
