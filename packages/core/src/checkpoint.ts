@@ -5,6 +5,7 @@ import { Rng } from './rng.js';
 import { countActive } from './selection.js';
 import type { LayerShape } from './types.js';
 import { showValue } from './show-value.js';
+import { packFramed, unpackFramed } from './framed-file.js';
 
 /** Where one tensor lives in a checkpoint's binary data. */
 export interface CheckpointTensorEntry {
@@ -460,25 +461,10 @@ export async function readCheckpoint(checkpoint: Checkpoint, target: CheckpointT
 
 /** Packs a checkpoint into one byte array: a 4-byte little-endian manifest length, the manifest JSON, the data. */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(checkpoint.manifest));
-  const out = new Uint8Array(4 + json.byteLength + checkpoint.data.byteLength);
-  new DataView(out.buffer).setUint32(0, json.byteLength, true);
-  out.set(json, 4);
-  out.set(checkpoint.data, 4 + json.byteLength);
-  return out;
+  return packFramed(checkpoint.manifest, checkpoint.data);
 }
 
 /** Unpacks bytes written by {@link encodeCheckpoint}. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  if (!(bytes instanceof Uint8Array)) throw new Error(`checkpoint bytes must be a Uint8Array (got ${bytes === null ? 'null' : typeof bytes})`);
-  if (bytes.byteLength < 4) throw new Error(`checkpoint bytes are truncated: ${bytes.byteLength} bytes`);
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + length > bytes.byteLength) throw new Error(`checkpoint bytes are truncated: manifest of ${length} bytes announced, ${bytes.byteLength - 4} present`);
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as CheckpointManifest;
-  } catch (error) {
-    throw new Error(`checkpoint manifest is not valid JSON: ${(error as Error).message}`);
-  }
-  return { manifest, data: bytes.slice(4 + length) };
+  return unpackFramed<CheckpointManifest>(bytes, 'checkpoint');
 }

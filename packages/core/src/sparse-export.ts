@@ -4,6 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { SparseTrainer } from './trainer.js';
 import { unknownKeysMessage } from './suggest.js';
 import { showValue } from './show-value.js';
+import { packFramed, unpackFramed } from './framed-file.js';
 
 /** How one weight's stored positions are written; see {@link exportSparseModel} for the choice. */
 export type SparseWeightEncoding = 'dense' | 'bitmap' | 'delta-varint';
@@ -380,25 +381,10 @@ export async function loadSparseModel(artifact: SparseModelArtifact): Promise<La
 
 /** Packs a sparse model into one byte array: a 4-byte little-endian manifest length, the manifest JSON, the data. */
 export function encodeSparseModel(artifact: SparseModelArtifact): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(artifact.manifest));
-  const out = new Uint8Array(4 + json.byteLength + artifact.data.byteLength);
-  new DataView(out.buffer).setUint32(0, json.byteLength, true);
-  out.set(json, 4);
-  out.set(artifact.data, 4 + json.byteLength);
-  return out;
+  return packFramed(artifact.manifest, artifact.data);
 }
 
 /** Unpacks bytes written by {@link encodeSparseModel} (validated when loaded). */
 export function decodeSparseModel(bytes: Uint8Array): SparseModelArtifact {
-  if (!(bytes instanceof Uint8Array)) throw new Error(`sparse model bytes must be a Uint8Array (got ${bytes === null ? 'null' : typeof bytes})`);
-  if (bytes.byteLength < 4) throw new Error(`sparse model bytes are truncated: ${bytes.byteLength} bytes`);
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + length > bytes.byteLength) throw new Error(`sparse model bytes are truncated: manifest of ${length} bytes announced, ${bytes.byteLength - 4} present`);
-  let manifest: SparseModelManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as SparseModelManifest;
-  } catch (error) {
-    throw new Error(`sparse model manifest is not valid JSON: ${(error as Error).message}`);
-  }
-  return { manifest, data: bytes.slice(4 + length) };
+  return unpackFramed<SparseModelManifest>(bytes, 'sparse model');
 }

@@ -3,25 +3,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../checkpoint.js';
-import { constantSchedule, updateSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
-import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
+import { referenceStrategies } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import type { SparseStrategy } from '../types.js';
-import { TEST_OPTIMIZERS } from './optimizer-fixtures.js';
+import { TEST_OPTIMIZERS, testRigl } from './trainer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 /** RigL-like, updates every 3 steps from step 0: k = 3, 6, 9, 12 are update steps. */
-const rigl = (every = 3): SparseStrategy => ({
-  name: 'rigl-test',
-  sparsity: 0.8,
-  distribution: uniformTest,
-  init: { kind: 'random' },
-  update: { schedule: updateSchedule({ begin: 0, end: 1000, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
-});
+const rigl = (every = 3): SparseStrategy => testRigl(every);
 
 const OPTIMIZERS: Record<string, () => tf.Optimizer> = TEST_OPTIMIZERS;
 

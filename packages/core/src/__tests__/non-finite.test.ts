@@ -2,23 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitCallback } from '../fit-callback.js';
-import { constantSchedule, updateSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
-import { gradientGrow, magnitude, randomGrow, uniformTest } from '../testing/reference-strategies.js';
+import { randomGrow } from '../testing/reference-strategies.js';
 import { SparseTrainer, type TrainerWarning } from '../trainer.js';
 import type { DropCriterion, SparseStrategy } from '../types.js';
+import { testRigl } from './trainer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const strategy = (every = 2): SparseStrategy => ({
-  name: 'rigl-test',
-  sparsity: 0.8,
-  distribution: uniformTest,
-  init: { kind: 'random' },
-  update: { schedule: updateSchedule({ begin: 0, end: 1000, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
-});
+const strategy = (every = 2): SparseStrategy => testRigl(every);
 
 /** A rank-based drop score like SET's sign rule: finite whatever the weights hold (NaN included). */
 const rankDrop: DropCriterion = {

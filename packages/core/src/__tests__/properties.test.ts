@@ -8,7 +8,7 @@ import { syntheticBatches, tinyMlp, toTensors, type HostBatch } from '../testing
 import { gradientGrow, magnitude, momentumGrow, proportional, randomGrow } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import type { Distribution, GrowInitializer, SparseStrategy } from '../types.js';
-import { TEST_OPTIMIZERS } from './optimizer-fixtures.js';
+import { TEST_OPTIMIZERS } from './trainer-fixtures.js';
 
 // Property tests over random strategies, optimizers, distributions and widths: 3 × 50 = 150 cases, each a few
 // dozen steps of a small MLP (a few seconds on one core).

@@ -3,7 +3,6 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
-import { constantSchedule, updateSchedule } from '../schedules.js';
 import { randomMask } from '../selection.js';
 import {
   decodeSparseModel,
@@ -15,21 +14,15 @@ import {
   type SparseModelManifest,
 } from '../sparse-export.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
-import { gradientGrow, magnitude, uniformTest } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import type { SparseStrategy } from '../types.js';
+import { testRigl } from './trainer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const rigl: SparseStrategy = {
-  name: 'rigl-test',
-  sparsity: 0.8,
-  distribution: uniformTest,
-  init: { kind: 'random' },
-  update: { schedule: updateSchedule({ begin: 0, end: 1000, every: 3 }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
-};
+const rigl: SparseStrategy = testRigl(3);
 
 const bits = async (t: tf.Tensor): Promise<number[]> => Array.from(new Uint32Array(Float32Array.from((await t.data()) as Float32Array).buffer));
 const weightBits = (model: tfl.LayersModel): Promise<number[][]> => Promise.all(model.weights.map((w) => bits(w.read())));

@@ -2,24 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fitCallback } from '../fit-callback.js';
-import { constantSchedule, updateSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
-import { gradientGrow, magnitude, uniformTest } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
 import { maskDiffCounts, readLearningRate, type TrainerEvent, type TrainerMaskUpdateEvent, type TrainerStepEvent } from '../trainer-events.js';
 import type { SparseStrategy } from '../types.js';
+import { testRigl } from './trainer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const rigl = (every = 3): SparseStrategy => ({
-  name: 'rigl-test',
-  sparsity: 0.8,
-  distribution: uniformTest,
-  init: { kind: 'random' },
-  update: { schedule: updateSchedule({ begin: 0, end: 1000, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
-});
+const rigl = (every = 3): SparseStrategy => testRigl(every);
 
 describe('trainer events', () => {
   it('reports every step and every mask update, with counts that agree with the masks before and after', async () => {

@@ -4,23 +4,18 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
 import { fitCallback } from '../fit-callback.js';
-import { constantSchedule, updateSchedule } from '../schedules.js';
+import { constantSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { SparseTrainer } from '../trainer.js';
 import type { DropCriterion, SparseStrategy } from '../types.js';
-import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
+import { referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
+import { testRigl } from './trainer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const rigl = (every = 5, end = 1000): SparseStrategy => ({
-  name: 'rigl-test',
-  sparsity: 0.8,
-  distribution: uniformTest,
-  init: { kind: 'random' },
-  update: { schedule: updateSchedule({ begin: 0, end, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
-});
+const rigl = (every = 5, end = 1000): SparseStrategy => testRigl(every, end);
 
 async function run(trainer: SparseTrainer, steps: number): Promise<void> {
   for (const batch of syntheticBatches({ count: steps })) {
