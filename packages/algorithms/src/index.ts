@@ -27,7 +27,8 @@ export {
   strategyConfigSchema,
 } from './config/schema.js';
 export type { ComponentConfig, DistributionConfig, GrowInitConfig, ScheduleConfig, StrategyConfig } from './config/schema.js';
-export { ConfigError, configErrorFromZod, formatPath, parseStrategyConfig } from './config/parse.js';
+export { ConfigError, configErrorFromZod, parseStrategyConfig } from './config/parse.js';
+export { formatPath } from '@topiary/core';
 export { resolveDistribution, resolveGrowInit, resolveStrategy } from './config/resolve.js';
 export type { ComponentFactory, ComponentRegistry, ResolveContext } from './config/resolve.js';
 export { strategyJsonSchema } from './config/json-schema.js';

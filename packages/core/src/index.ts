@@ -35,6 +35,12 @@ export {
   linearSchedule,
   polynomialSparsitySchedule,
   updateSchedule,
+  constantScheduleDescriptor,
+  cosineScheduleDescriptor,
+  linearScheduleDescriptor,
+  inversePowerScheduleDescriptor,
+  polynomialScheduleDescriptor,
+  scheduleDescriptors,
 } from './schedules.js';
 export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
@@ -61,3 +67,9 @@ export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, Spa
 export { budgetsFromDensities } from './mask-init.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';
+export { componentFamilies, componentOption, componentOptionFamilies, createComponent, defineComponent } from './descriptor.js';
+export type { AnyComponentDescriptor, ComponentContexts, ComponentDescriptor, ComponentFamily, ComponentProducts, CreateComponentAt, ScheduleWindow } from './descriptor.js';
+export { closedObject } from './closed-object.js';
+export { describeIssue, flattenIssues, formatPath, issueLines } from './zod-issues.js';
+export type { DescribedIssue } from './zod-issues.js';
+export { showValue } from './show-value.js';

@@ -1,60 +1,152 @@
+import { z } from 'zod';
+import { closedObject } from './closed-object.js';
+import { createComponent, defineComponent, type ScheduleWindow } from './descriptor.js';
 import type { Schedule, UpdateSchedule } from './types.js';
-import { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
+import { check, checkNonNegativeInteger, checkPositiveInteger } from './validate.js';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const step = z.number().int('must be an integer step').min(0, 'must be ≥ 0');
+const offsets = {
+  begin: step.optional().describe('First step of the decay; the value before it is the initial one. Default: the window\'s begin (the first update step).'),
+  end: step.optional().describe('Step at which the final value is reached and kept. Default: the window\'s end.'),
+};
+
+/** The window [begin, end) a schedule spans, its own offsets first; `end` must come after `begin`. */
+function span(options: { begin?: number | undefined; end?: number | undefined }, window: ScheduleWindow, kind: string): { begin: number; end: number } {
+  const begin = options.begin ?? window.begin;
+  const end = options.end ?? window.end;
+  checkNonNegativeInteger(begin, `${kind}.begin`);
+  check(Number.isInteger(end) && end > begin, `${kind}.end`, end, `an integer step greater than ${kind}.begin (${begin})`);
+  return { begin, end };
+}
+
+/**
+ * Power decay from `initial` to `floor`: f(t) = floor + (initial − floor)(1 − p)^k, p = (t − begin)/(end − begin)
+ * clamped to [0, 1]. With k = 1 this is linear decay, with floor 0 the inverse power of RigL's appendix, and
+ * with floor = s_f, k = 3 Zhu & Gupta's (2017, eq. 1) gradual-pruning sparsity s_t (with initial = s_i).
+ */
+function powerDecay(kind: string, initial: number, floor: number, power: number, begin: number, end: number): Schedule {
+  return { kind, valueAt: (t) => (t <= begin ? initial : t >= end ? floor : floor + (initial - floor) * Math.pow(1 - (t - begin) / (end - begin), power)) };
+}
+
+/** A value that never changes. */
+export const constantScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'constant',
+  doc: 'The same value at every step.',
+  options: closedObject({ value: finite.describe('The value.') }),
+  create: ({ value }) => ({ kind: 'constant', valueAt: () => value }),
+});
+
+/** Cosine decay (RigL, Evci et al. 2020, eq. 1) with begin and end offsets. */
+export const cosineScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'cosine',
+  doc: 'Cosine decay (RigL eq. 1): floor + (initial − floor)/2 · (1 + cos(π p)), p the progress through [begin, end).',
+  options: closedObject({ initial: finite.describe('Value at begin (RigL\'s α).'), floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'), ...offsets }),
+  create: (o, window) => {
+    const { begin, end } = span(o, window, 'cosine');
+    const floor = o.floor ?? 0;
+    return { kind: 'cosine', valueAt: (t) => (t >= end ? floor : floor + ((o.initial - floor) / 2) * (1 + Math.cos((Math.PI * Math.max(t - begin, 0)) / (end - begin)))) };
+  },
+});
+
+/** Linear decay from `initial` to `floor`. */
+export const linearScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'linear',
+  doc: 'Linear decay: floor + (initial − floor)(1 − p), p the progress through [begin, end).',
+  options: closedObject({ initial: finite.describe('Value at begin.'), floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'), ...offsets }),
+  create: (o, window) => {
+    const { begin, end } = span(o, window, 'linear');
+    return powerDecay('linear', o.initial, o.floor ?? 0, 1, begin, end);
+  },
+});
+
+/** Inverse-power decay (RigL appendix). */
+export const inversePowerScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'inverse-power',
+  doc: 'Inverse-power decay (RigL appendix): floor + (initial − floor)(1 − p)^k.',
+  options: closedObject({
+    initial: finite.describe('Value at begin.'),
+    power: z.number().positive('must be > 0').describe('Exponent k; 1 is linear decay.'),
+    floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'),
+    ...offsets,
+  }),
+  create: (o, window) => {
+    const { begin, end } = span(o, window, 'inverse-power');
+    return powerDecay(o.power === 1 ? 'linear' : 'inverse-power', o.initial, o.floor ?? 0, o.power, begin, end);
+  },
+});
+
+/** Gradual-pruning sparsity (Zhu & Gupta 2017, eq. 1). */
+export const polynomialScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'polynomial',
+  doc: 'Gradual pruning (Zhu & Gupta 2017, eq. 1): s_f + (s_i − s_f)(1 − p)^k, rising from initial s_i to final s_f.',
+  options: closedObject({
+    initial: finite.optional().describe('Value s_i at begin and before it. Default 0.'),
+    final: finite.optional().describe('Value s_f reached at end and kept after it. Default: the strategy\'s sparsity.'),
+    power: z.number().positive('must be > 0').optional().describe('Exponent k. Default 3.'),
+    ...offsets,
+  }),
+  create: (o, window) => {
+    const { begin, end } = span(o, window, 'polynomial');
+    const final = o.final ?? window.final;
+    check(final !== undefined && Number.isFinite(final), 'polynomial.final', final, 'a finite number (give final, or build the schedule where the window names one)');
+    return powerDecay('polynomial', o.initial ?? 0, final as number, o.power ?? 3, begin, end);
+  },
+});
+
+/** The schedules this package provides, one descriptor per kind; JSON configs and presets build schedules from these. */
+export const scheduleDescriptors = Object.freeze([constantScheduleDescriptor, cosineScheduleDescriptor, linearScheduleDescriptor, inversePowerScheduleDescriptor, polynomialScheduleDescriptor]);
 
 /** A schedule that always returns `value`. */
 export function constantSchedule(value: number): Schedule {
-  check(Number.isFinite(value), 'constant.value', value, 'a finite number');
-  return { kind: 'constant', valueAt: () => value };
+  return createComponent(constantScheduleDescriptor, { value }, { path: 'constant' });
 }
 
 /** Options of {@link cosineSchedule}. */
 export interface CosineScheduleOptions {
-  /** Value at step 0 (RigL's α). */
+  /** Value at `begin` and before it (RigL's α). */
   initial: number;
   /** Step at which the value reaches `floor` (RigL's T_end). */
   end: number;
   /** Value reached at `end` and kept after it. @default 0 */
   floor?: number;
+  /** Step the decay starts at. @default 0 */
+  begin?: number;
 }
 
 /**
- * Cosine decay (RigL, Evci et al. 2020, eq. 1): f(t) = floor + (α − floor)/2 · (1 + cos(π t / T_end)) for
- * t < T_end, then floor. With floor 0 this is RigL's α/2·(1 + cos(πt/T_end)); SNFS decays to 0.005.
+ * Cosine decay (RigL, Evci et al. 2020, eq. 1): f(t) = floor + (α − floor)/2 · (1 + cos(π (t − begin)/(T_end − begin)))
+ * for begin ≤ t < T_end, α before and floor after. With floor 0 and begin 0 this is RigL's α/2·(1 + cos(πt/T_end)).
  */
 export function cosineSchedule(options: CosineScheduleOptions): Schedule {
-  const { initial, end, floor = 0 } = options;
-  check(Number.isFinite(initial), 'cosine.initial', initial, 'a finite number');
-  checkPositiveInteger(end, 'cosine.end');
-  check(Number.isFinite(floor), 'cosine.floor', floor, 'a finite number');
-  return {
-    kind: 'cosine',
-    valueAt: (t) => (t >= end ? floor : floor + ((initial - floor) / 2) * (1 + Math.cos((Math.PI * Math.max(t, 0)) / end))),
-  };
+  const { begin = 0, ...rest } = options;
+  return createComponent(cosineScheduleDescriptor, rest, { context: { begin, end: options.end } });
 }
 
 /** Options of {@link inversePowerSchedule}. */
 export interface InversePowerScheduleOptions {
-  /** Value at step 0. */
+  /** Value at `begin` and before it. */
   initial: number;
   /** Step at which the value reaches 0. */
   end: number;
   /** Exponent k; k = 1 is linear decay. @default 1 */
   power?: number;
+  /** Step the decay starts at. @default 0 */
+  begin?: number;
 }
 
-/** Inverse power decay (RigL appendix): f(t) = α (1 − t/T_end)^k for t < T_end, then 0. k = 1 is linear. */
+/** Inverse power decay (RigL appendix): f(t) = α (1 − (t − begin)/(T_end − begin))^k, then 0. k = 1 is linear. */
 export function inversePowerSchedule(options: InversePowerScheduleOptions): Schedule {
-  const { initial, end, power = 1 } = options;
-  check(Number.isFinite(initial), 'inversePower.initial', initial, 'a finite number');
-  checkPositiveInteger(end, 'inversePower.end');
-  check(Number.isFinite(power) && power > 0, 'inversePower.power', power, 'a positive number');
-  return {
-    kind: power === 1 ? 'linear' : 'inverse-power',
-    valueAt: (t) => (t >= end ? 0 : initial * Math.pow(1 - Math.max(t, 0) / end, power)),
-  };
+  const { begin = 0, power = 1, ...rest } = options;
+  return createComponent(inversePowerScheduleDescriptor, { ...rest, power }, { path: 'inverse-power', context: { begin, end: options.end } });
 }
 
-/** Linear decay from `initial` at step 0 to 0 at `end` (inverse power with k = 1). */
+/** Linear decay from `initial` at `begin` to 0 at `end` (inverse power with k = 1). */
 export function linearSchedule(options: Omit<InversePowerScheduleOptions, 'power'>): Schedule {
   return inversePowerSchedule({ ...options, power: 1 });
 }
@@ -75,23 +167,13 @@ export interface PolynomialSparsityOptions {
 
 /**
  * Gradual pruning target (Zhu & Gupta 2017, eq. 1): s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³ for
- * t0 ≤ t ≤ t0 + nΔt; s_i before t0 and s_f after.
+ * t0 ≤ t ≤ t0 + nΔt; s_i before t0 and s_f after. Both sparsities must lie in [0, 1).
  */
 export function polynomialSparsitySchedule(options: PolynomialSparsityOptions): Schedule {
-  const { initial = 0, final, begin, end, power = 3 } = options;
-  checkFraction(initial, 'polynomial.initial');
-  checkSparsity(final, 'polynomial.final');
-  checkNonNegativeInteger(begin, 'polynomial.begin');
-  check(Number.isInteger(end) && end > begin, 'polynomial.end', end, `an integer greater than polynomial.begin (${begin})`);
-  check(Number.isFinite(power) && power > 0, 'polynomial.power', power, 'a positive number');
-  return {
-    kind: 'polynomial',
-    valueAt: (t) => {
-      if (t <= begin) return initial;
-      if (t >= end) return final;
-      return final + (initial - final) * Math.pow(1 - (t - begin) / (end - begin), power);
-    },
-  };
+  const { initial = 0, final } = options;
+  check(Number.isFinite(initial) && initial >= 0 && initial < 1, 'polynomial.initial', initial, 'a number in [0, 1)');
+  check(Number.isFinite(final) && final >= 0 && final < 1, 'polynomial.final', final, 'a number in [0, 1)');
+  return createComponent(polynomialScheduleDescriptor, { ...options, initial }, { context: { begin: options.begin, end: options.end } });
 }
 
 /** Validates and returns an update schedule (every ΔT steps in [begin, end)). */

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { strategyConfigSchema, type StrategyConfig } from './schema.js';
-import { describeIssue } from './suggest.js';
+import { describeIssue, formatPath } from '@topiary/core';
 
 /** A config that failed validation; `issues` carry JSON paths such as `algorithm.distribution.kind`. */
 export class ConfigError extends Error {
@@ -13,16 +13,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.issues = issues;
   }
-}
-
-/** Joins a root path and zod's path into `a.b[2].c`. */
-export function formatPath(root: string, path: readonly PropertyKey[]): string {
-  let out = root;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }
 
 /** Turns a zod error (parsed with `reportInput: true`) into a {@link ConfigError} whose paths start at `root`; messages show the refused values. */

@@ -2,7 +2,7 @@ import { check, cosineSchedule, updateSchedule } from '@topiary/core';
 import type { Distribution, DropCriterion, GrowCriterion, GrowInitializer, Schedule, UpdateSchedule } from '@topiary/core';
 import { zerosInit } from '@topiary/grow';
 import { z } from 'zod';
-import { formatPath } from '../config/parse.js';
+import { formatPath } from '@topiary/core';
 import { endFractionField, positiveIntField, sparsityField, stepField } from '../config/schema.js';
 import { describeIssue, formatValue } from '../config/suggest.js';
 
