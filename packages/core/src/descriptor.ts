@@ -81,7 +81,7 @@ const KIND_PATTERN = /^[a-z][a-z0-9]*(?:[-:.][a-z0-9]+)*$/;
  * Checks a descriptor and freezes it: a known family, a kind of lower-case words joined by `-`, `:` or `.`
  * (`magnitude`, `kaiming-normal`, `my-lab:taylor`), a one-line doc and a zod object of options.
  */
-export function defineComponent<F extends ComponentFamily, S extends z.ZodObject>(descriptor: ComponentDescriptor<F, S>): ComponentDescriptor<F, S> {
+export function defineComponent<F extends ComponentFamily, S extends z.ZodObject, K extends string>(descriptor: ComponentDescriptor<F, S> & { readonly kind: K }): ComponentDescriptor<F, S> & { readonly kind: K } {
   const where = `component ${JSON.stringify(descriptor?.kind)}`;
   if (!componentFamilies.includes(descriptor?.family)) throw new RangeError(`${where}: family must be one of ${componentFamilies.join(', ')}, got ${JSON.stringify(descriptor?.family)}`);
   if (typeof descriptor.kind !== 'string' || !KIND_PATTERN.test(descriptor.kind)) {

@@ -1,7 +1,7 @@
-export { magnitudeDrop } from './magnitude-drop.js';
+export { magnitudeDrop, magnitudeDropDescriptor } from './magnitude-drop.js';
 export type { MagnitudeDropOptions } from './magnitude-drop.js';
-export { randomDrop } from './random-drop.js';
-export { saliencyDrop } from './saliency-drop.js';
-export { setDrop } from './set-drop.js';
-export { dropCriterionKinds } from './kinds.js';
-export type { DropCriterionKind } from './kinds.js';
+export { randomDrop, randomDropDescriptor } from './random-drop.js';
+export { saliencyDrop, saliencyDropDescriptor } from './saliency-drop.js';
+export { setDrop, setDropDescriptor } from './set-drop.js';
+export { dropCriterionDescriptors, dropCriterionKinds } from './descriptors.js';
+export type { DropCriterionKind } from './descriptors.js';

@@ -1,3 +1,4 @@
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
 import { hostUniformScores } from '@topiary/core';
 
@@ -7,9 +8,18 @@ import { hostUniformScores } from '@topiary/core';
  * backend for the same seed. A baseline for ablations (drop-criterion studies in Evci et al. 2020).
  */
 export function randomDrop(): DropCriterion {
-  return {
+  return createComponent(randomDropDescriptor, {});
+}
+
+/** The descriptor of {@link randomDrop}: kind `random`, no options. */
+export const randomDropDescriptor = defineComponent({
+  family: 'drop',
+  kind: 'random',
+  doc: 'Drop a uniformly random subset of the active weights (a baseline).',
+  options: closedObject({}),
+  create: (): DropCriterion => ({
     kind: 'random',
     needs: {},
     score: (ctx) => hostUniformScores(ctx, 'random drop'),
-  };
-}
+  }),
+});

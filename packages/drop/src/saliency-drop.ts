@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
 import { requireInput } from '@topiary/core';
 
@@ -9,12 +10,21 @@ import { requireInput } from '@topiary/core';
  * score to keep the highest at initialisation. Needs the dense gradient of the current batch.
  */
 export function saliencyDrop(): DropCriterion {
-  return {
+  return createComponent(saliencyDropDescriptor, {});
+}
+
+/** The descriptor of {@link saliencyDrop}: kind `saliency`, no options. */
+export const saliencyDropDescriptor = defineComponent({
+  family: 'drop',
+  kind: 'saliency',
+  doc: "Drop the active weights with the smallest saliency |w · ∂L/∂w| (SNIP's connection sensitivity).",
+  options: closedObject({}),
+  create: (): DropCriterion => ({
     kind: 'saliency',
     needs: { gradient: true },
     score(ctx) {
       const gradient = requireInput(ctx, 'gradient', 'saliency drop');
       return tf.tidy(() => tf.abs(tf.mul(ctx.weight, gradient)));
     },
-  };
-}
+  }),
+});

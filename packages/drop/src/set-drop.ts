@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
 
 /**
@@ -24,7 +25,16 @@ import type { DropCriterion } from '@topiary/core';
  * ```
  */
 export function setDrop(): DropCriterion {
-  return {
+  return createComponent(setDropDescriptor, {});
+}
+
+/** The descriptor of {@link setDrop}: kind `set`, no options. */
+export const setDropDescriptor = defineComponent({
+  family: 'drop',
+  kind: 'set',
+  doc: "SET's rule: drop the positive and the negative weights closest to zero, ζ of each sign.",
+  options: closedObject({}),
+  create: (): DropCriterion => ({
     kind: 'set',
     needs: {},
     score(ctx) {
@@ -46,5 +56,5 @@ export function setDrop(): DropCriterion {
         return tf.reshape(tf.where(active, score, tf.onesLike(score)), ctx.weight.shape);
       });
     },
-  };
-}
+  }),
+});

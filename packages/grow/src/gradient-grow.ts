@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { GrowCriterion } from '@topiary/core';
 import { requireInput } from '@topiary/core';
 
@@ -16,9 +17,18 @@ import { requireInput } from '@topiary/core';
  * ```
  */
 export function gradientGrow(): GrowCriterion {
-  return {
+  return createComponent(gradientGrowDescriptor, {});
+}
+
+/** The descriptor of {@link gradientGrow}: kind `gradient`, no options. */
+export const gradientGrowDescriptor = defineComponent({
+  family: 'grow',
+  kind: 'gradient',
+  doc: 'Grow the inactive positions with the largest dense-gradient magnitude |∂L/∂w| (RigL).',
+  options: closedObject({}),
+  create: (): GrowCriterion => ({
     kind: 'gradient',
     needs: { gradient: true },
     score: (ctx) => tf.abs(requireInput(ctx, 'gradient', 'gradient grow')),
-  };
-}
+  }),
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { GrowCriterion } from '@topiary/core';
 import { requireInput } from '@topiary/core';
 
@@ -12,9 +13,18 @@ import { requireInput } from '@topiary/core';
  * optimizer's masked buffer.
  */
 export function momentumGrow(): GrowCriterion {
-  return {
+  return createComponent(momentumGrowDescriptor, {});
+}
+
+/** The descriptor of {@link momentumGrow}: kind `momentum`, no options. */
+export const momentumGrowDescriptor = defineComponent({
+  family: 'grow',
+  kind: 'momentum',
+  doc: 'Grow the inactive positions with the largest |momentum| of the dense gradient (SNFS).',
+  options: closedObject({}),
+  create: (): GrowCriterion => ({
     kind: 'momentum',
     needs: { momentum: true },
     score: (ctx) => tf.abs(requireInput(ctx, 'momentum', 'momentum grow')),
-  };
-}
+  }),
+});

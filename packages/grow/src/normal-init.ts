@@ -1,23 +1,29 @@
-import { check, checkOptionKeys } from '@topiary/core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { GrowInitializer } from '@topiary/core';
+import { z } from 'zod';
 import { hostValues } from './layer-values.js';
 
+const normalInitOptions = closedObject({ std: z.number().min(0, 'must be ≥ 0').describe('Standard deviation σ of the zero-mean normal distribution, finite and ≥ 0.') });
+
 /** Options of {@link normalInit}. */
-export interface NormalInitOptions {
-  /** Standard deviation σ of the zero-mean normal distribution, finite and ≥ 0. */
-  std: number;
-}
+export type NormalInitOptions = z.input<typeof normalInitOptions>;
 
 /**
  * Grown weights drawn from N(0, σ²) on the host with `ctx.rng` (Box–Muller), so the same seed gives the same
  * values on every backend. SET's reference code draws new weights at random rather than at zero.
  */
 export function normalInit(options: NormalInitOptions): GrowInitializer {
-  checkOptionKeys(options, ['std'], 'normal');
-  const std = options?.std;
-  check(typeof std === 'number' && Number.isFinite(std) && std >= 0, 'normal.std', std, 'a finite number ≥ 0');
-  return {
+  return createComponent(normalInitDescriptor, options);
+}
+
+/** The descriptor of {@link normalInit}: kind `normal`, option `std`. */
+export const normalInitDescriptor = defineComponent({
+  family: 'growInit',
+  kind: 'normal',
+  doc: 'Grown weights drawn from N(0, σ²) with the engine\'s generator.',
+  options: normalInitOptions,
+  create: ({ std }): GrowInitializer => ({
     kind: 'normal',
     values: (ctx) => hostValues(ctx.layer, 'normal init', () => std * ctx.rng.normal()),
-  };
-}
+  }),
+});

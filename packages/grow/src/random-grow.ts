@@ -1,3 +1,4 @@
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { GrowCriterion } from '@topiary/core';
 import { hostUniformScores } from '@topiary/core';
 
@@ -7,9 +8,18 @@ import { hostUniformScores } from '@topiary/core';
  * uniformly random k-subset of the inactive ones, identical on every backend for the same seed.
  */
 export function randomGrow(): GrowCriterion {
-  return {
+  return createComponent(randomGrowDescriptor, {});
+}
+
+/** The descriptor of {@link randomGrow}: kind `random`, no options. */
+export const randomGrowDescriptor = defineComponent({
+  family: 'grow',
+  kind: 'random',
+  doc: 'Grow a uniformly random subset of the inactive positions (SET).',
+  options: closedObject({}),
+  create: (): GrowCriterion => ({
     kind: 'random',
     needs: {},
     score: (ctx) => hostUniformScores(ctx, 'random grow'),
-  };
-}
+  }),
+});

@@ -1,20 +1,26 @@
-import { check, checkOptionKeys } from '@topiary/core';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { GrowInitializer } from '@topiary/core';
+import { z } from 'zod';
 import { hostValues } from './layer-values.js';
 
+const uniformInitOptions = closedObject({ limit: z.number().min(0, 'must be ≥ 0').describe('Half-width of the interval: values lie in [−limit, limit]; finite and ≥ 0.') });
+
 /** Options of {@link uniformInit}. */
-export interface UniformInitOptions {
-  /** Half-width of the interval: values lie in [−limit, limit]; finite and ≥ 0. */
-  limit: number;
-}
+export type UniformInitOptions = z.input<typeof uniformInitOptions>;
 
 /** Grown weights drawn from U(−limit, limit) on the host with `ctx.rng`, reproducible on every backend. */
 export function uniformInit(options: UniformInitOptions): GrowInitializer {
-  checkOptionKeys(options, ['limit'], 'uniform');
-  const limit = options?.limit;
-  check(typeof limit === 'number' && Number.isFinite(limit) && limit >= 0, 'uniform.limit', limit, 'a finite number ≥ 0');
-  return {
+  return createComponent(uniformInitDescriptor, options);
+}
+
+/** The descriptor of {@link uniformInit}: kind `uniform`, option `limit`. */
+export const uniformInitDescriptor = defineComponent({
+  family: 'growInit',
+  kind: 'uniform',
+  doc: 'Grown weights drawn from U(−limit, limit) with the engine\'s generator.',
+  options: uniformInitOptions,
+  create: ({ limit }): GrowInitializer => ({
     kind: 'uniform',
     values: (ctx) => hostValues(ctx.layer, 'uniform init', () => limit * (2 * ctx.rng.float() - 1)),
-  };
-}
+  }),
+});
