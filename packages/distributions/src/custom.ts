@@ -1,25 +1,20 @@
-import { check, checkFraction, checkSparsity } from '@topiary/core';
+import { check, checkSparsity, closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { Distribution, LayerShape } from '@topiary/core';
+import { z } from 'zod';
 import { checkLayers, describeAvailableNames, namesLayer, resolveLayerNames } from './layers.js';
-import { checkOptionKeys, resolveDenseOption } from './options.js';
-import type { DistributionCommonOptions } from './options.js';
+import { denseLayersOption, frozenDense } from './options.js';
+
+const density = z.number().min(0, 'must be a number in [0, 1]').max(1, 'must be a number in [0, 1]');
+const customDistributionOptions = closedObject({
+  densities: z
+    .record(z.string(), density, 'must be an object mapping layer names to densities in [0, 1]')
+    .describe('Density in [0, 1] per layer, keyed by owning layer name (`layerName`) or kernel name (`name`).'),
+  default: density.optional().describe('Density in [0, 1] of every layer the map does not name; without it every layer must be named.'),
+  dense: denseLayersOption.describe('Layers held at density 1, by `layerName` or `name`; a map entry for them must be 1 or absent. Unlike the other distributions, the remaining densities are not adjusted (there is no budget to keep).'),
+});
 
 /** Options of {@link customDistribution}. */
-export interface CustomDistributionOptions extends DistributionCommonOptions {
-  /** Density in [0, 1] per layer, keyed by owning layer name (`layerName`) or kernel name (`name`). */
-  densities: Readonly<Record<string, number>>;
-  /**
-   * Density in [0, 1] of every layer the map does not name; without it every layer must be named.
-   * @default undefined
-   */
-  default?: number;
-  /**
-   * Layers held at density 1, by `layerName` or `name`; a map entry for them must be 1 or absent. Unlike the
-   * other distributions, the remaining densities are not adjusted (there is no budget to keep).
-   * @default []
-   */
-  dense?: readonly string[];
-}
+export type CustomDistributionOptions = z.input<typeof customDistributionOptions>;
 
 /** {@link CustomDistributionOptions} with every default filled in. */
 export interface ResolvedCustomDistributionOptions {
@@ -52,69 +47,63 @@ export interface CustomDistribution extends Distribution {
  * ```
  */
 export function customDistribution(options: CustomDistributionOptions): CustomDistribution {
-  check(
-    typeof options === 'object' && options !== null && !Array.isArray(options),
-    'custom',
-    options,
-    'an options object with a "densities" map',
-  );
-  checkOptionKeys(options, ['densities', 'default', 'dense'], 'custom');
-  const map = options.densities;
-  check(
-    typeof map === 'object' && map !== null && !Array.isArray(map),
-    'custom.densities',
-    map,
-    'an object mapping layer names to densities in [0, 1]',
-  );
-  for (const [key, value] of Object.entries(map)) {
-    checkFraction(value, `custom.densities[${JSON.stringify(key)}]`);
-  }
-  const fallback = options.default;
-  if (fallback !== undefined) checkFraction(fallback, 'custom.default');
-  const dense = resolveDenseOption(options.dense, 'custom.dense');
-  const resolved: ResolvedCustomDistributionOptions = Object.freeze({
-    densities: Object.freeze({ ...map }),
-    default: fallback,
-    dense,
-  });
-  const keys = Object.keys(resolved.densities);
-  return {
-    kind: 'custom',
-    options: resolved,
-    densities(layers: readonly LayerShape[], sparsity: number): number[] {
-      checkSparsity(sparsity);
-      checkLayers(layers);
-      resolveLayerNames(layers, keys, 'custom.densities keys');
-      const denseSet = resolveLayerNames(layers, dense, 'custom.dense');
-      const uncovered: string[] = [];
-      const densities = layers.map((layer, i) => {
-        const mapped = lookup(resolved.densities, layer.name) ?? lookup(resolved.densities, layer.layerName);
-        if (denseSet.has(i)) {
-          check(
-            mapped === undefined || mapped === 1,
-            `custom.densities[${JSON.stringify(keys.find((key) => namesLayer(layer, key)))}]`,
-            mapped,
-            `1 or absent, since custom.dense holds ${JSON.stringify(layer.layerName)} dense`,
-          );
-          return 1;
-        }
-        const density = mapped ?? fallback;
-        if (density === undefined) {
-          uncovered.push(layer.layerName);
-          return 0;
-        }
-        return density;
-      });
-      if (uncovered.length > 0) {
-        throw new RangeError(
-          `custom.densities must give a density for every masked layer when custom.default is not set; ` +
-            `missing: ${uncovered.map((name) => JSON.stringify(name)).join(', ')} (${describeAvailableNames(layers)})`,
-        );
-      }
-      return densities;
-    },
-  };
+  check(typeof options === 'object' && options !== null && !Array.isArray(options), 'custom', options, 'an options object with a "densities" map');
+  return createComponent(customDistributionDescriptor, options) as CustomDistribution;
 }
+
+/** The descriptor of {@link customDistribution}: kind `custom`. */
+export const customDistributionDescriptor = defineComponent({
+  family: 'distribution',
+  kind: 'custom',
+  doc: 'A density per layer name, with a default for the layers not named (RigL\'s custom sparsity map).',
+  options: customDistributionOptions,
+  create: (options): CustomDistribution => {
+    const fallback = options.default;
+    const dense = frozenDense(options.dense);
+    const resolved: ResolvedCustomDistributionOptions = Object.freeze({
+      densities: Object.freeze({ ...options.densities }),
+      default: fallback,
+      dense,
+    });
+    const keys = Object.keys(resolved.densities);
+    return {
+      kind: 'custom',
+      options: resolved,
+      densities(layers: readonly LayerShape[], sparsity: number): number[] {
+        checkSparsity(sparsity);
+        checkLayers(layers);
+        resolveLayerNames(layers, keys, 'custom.densities keys');
+        const denseSet = resolveLayerNames(layers, dense, 'custom.dense');
+        const uncovered: string[] = [];
+        const densities = layers.map((layer, i) => {
+          const mapped = lookup(resolved.densities, layer.name) ?? lookup(resolved.densities, layer.layerName);
+          if (denseSet.has(i)) {
+            check(
+              mapped === undefined || mapped === 1,
+              `custom.densities[${JSON.stringify(keys.find((key) => namesLayer(layer, key)))}]`,
+              mapped,
+              `1 or absent, since custom.dense holds ${JSON.stringify(layer.layerName)} dense`,
+            );
+            return 1;
+          }
+          const density = mapped ?? fallback;
+          if (density === undefined) {
+            uncovered.push(layer.layerName);
+            return 0;
+          }
+          return density;
+        });
+        if (uncovered.length > 0) {
+          throw new RangeError(
+            `custom.densities must give a density for every masked layer when custom.default is not set; ` +
+              `missing: ${uncovered.map((name) => JSON.stringify(name)).join(', ')} (${describeAvailableNames(layers)})`,
+          );
+        }
+        return densities;
+      },
+    };
+  },
+});
 
 function lookup(map: Readonly<Record<string, number>>, key: string): number | undefined {
   return Object.hasOwn(map, key) ? map[key] : undefined;

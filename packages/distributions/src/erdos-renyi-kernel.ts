@@ -1,19 +1,21 @@
-import { check, checkSparsity } from '@topiary/core';
+import { checkSparsity, closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { Distribution, LayerShape } from '@topiary/core';
+import { z } from 'zod';
 import { scaledDensities } from './erdos-renyi-solver.js';
 import { checkLayers, resolveLayerNames } from './layers.js';
-import { checkOptionKeys, resolveDenseOption } from './options.js';
-import type { DistributionCommonOptions } from './options.js';
+import { denseLayersOption, frozenDense } from './options.js';
+
+const erdosRenyiKernelOptions = closedObject({
+  powerScale: z
+    .number()
+    .min(0, 'must be ≥ 0 (1 is ERK, 0 is uniform)')
+    .optional()
+    .describe("Exponent applied to the raw density (RigL's erk_power_scale): 1 (the default) is ERK, 0 makes every raw density equal (uniform over the layers that are not held dense), values between interpolate."),
+  dense: denseLayersOption,
+});
 
 /** Options of {@link erdosRenyiKernel}. */
-export interface ErdosRenyiKernelOptions extends DistributionCommonOptions {
-  /**
-   * Exponent applied to the raw density (RigL's erk_power_scale): 1 is ERK, 0 makes every raw density
-   * equal (uniform over the layers that are not held dense), values between interpolate.
-   * @default 1
-   */
-  powerScale?: number;
-}
+export type ErdosRenyiKernelOptions = z.input<typeof erdosRenyiKernelOptions>;
 
 /** {@link ErdosRenyiKernelOptions} with every default filled in. */
 export interface ResolvedErdosRenyiKernelOptions {
@@ -55,31 +57,35 @@ export function erdosRenyiKernelRaw(layer: LayerShape): number {
  * ```
  */
 export function erdosRenyiKernel(options?: ErdosRenyiKernelOptions): ErdosRenyiKernelDistribution {
-  checkOptionKeys(options, ['powerScale', 'dense'], 'erk');
-  const powerScale = options?.powerScale ?? 1;
-  check(
-    typeof powerScale === 'number' && Number.isFinite(powerScale) && powerScale >= 0,
-    'erk.powerScale',
-    powerScale,
-    'a finite number ≥ 0 (1 is ERK, 0 is uniform)',
-  );
-  const dense = resolveDenseOption(options?.dense, 'erk.dense');
-  const resolved: ResolvedErdosRenyiKernelOptions = Object.freeze({ powerScale, dense });
-  return {
-    kind: 'erk',
-    options: resolved,
-    densities(layers: readonly LayerShape[], sparsity: number): number[] {
-      checkSparsity(sparsity);
-      checkLayers(layers);
-      const denseSet = resolveLayerNames(layers, dense, 'erk.dense');
-      return scaledDensities({
-        layers,
-        sparsity,
-        raw: erdosRenyiKernelRaw,
-        power: powerScale,
-        dense: denseSet,
-        field: 'erk.dense',
-      });
-    },
-  };
+  return createComponent(erdosRenyiKernelDescriptor, options) as ErdosRenyiKernelDistribution;
 }
+
+/** The descriptor of {@link erdosRenyiKernel}: kind `erk`. */
+export const erdosRenyiKernelDescriptor = defineComponent({
+  family: 'distribution',
+  kind: 'erk',
+  doc: 'Erdős–Rényi-Kernel: density ∝ Σ kernel dims / Π kernel dims, scaled to the budget (RigL\'s default).',
+  options: erdosRenyiKernelOptions,
+  create: (options): ErdosRenyiKernelDistribution => {
+    const powerScale = options.powerScale ?? 1;
+    const dense = frozenDense(options.dense);
+    const resolved: ResolvedErdosRenyiKernelOptions = Object.freeze({ powerScale, dense });
+    return {
+      kind: 'erk',
+      options: resolved,
+      densities(layers: readonly LayerShape[], sparsity: number): number[] {
+        checkSparsity(sparsity);
+        checkLayers(layers);
+        const denseSet = resolveLayerNames(layers, dense, 'erk.dense');
+        return scaledDensities({
+          layers,
+          sparsity,
+          raw: erdosRenyiKernelRaw,
+          power: powerScale,
+          dense: denseSet,
+          field: 'erk.dense',
+        });
+      },
+    };
+  },
+});

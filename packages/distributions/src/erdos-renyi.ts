@@ -1,12 +1,14 @@
-import { checkSparsity } from '@topiary/core';
+import { checkSparsity, closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { Distribution, LayerShape } from '@topiary/core';
+import type { z } from 'zod';
 import { scaledDensities } from './erdos-renyi-solver.js';
 import { checkLayers, resolveLayerNames } from './layers.js';
-import { checkOptionKeys, resolveDenseOption } from './options.js';
-import type { DistributionCommonOptions } from './options.js';
+import { denseLayersOption, frozenDense } from './options.js';
+
+const erdosRenyiOptions = closedObject({ dense: denseLayersOption });
 
 /** Options of {@link erdosRenyi}. */
-export type ErdosRenyiOptions = DistributionCommonOptions;
+export type ErdosRenyiOptions = z.input<typeof erdosRenyiOptions>;
 
 /** {@link ErdosRenyiOptions} with every default filled in. */
 export interface ResolvedErdosRenyiOptions {
@@ -44,17 +46,27 @@ export function erdosRenyiRaw(layer: LayerShape): number {
  * ```
  */
 export function erdosRenyi(options?: ErdosRenyiOptions): ErdosRenyiDistribution {
-  checkOptionKeys(options, ['dense'], 'er');
-  const dense = resolveDenseOption(options?.dense, 'er.dense');
-  const resolved: ResolvedErdosRenyiOptions = Object.freeze({ dense });
-  return {
-    kind: 'er',
-    options: resolved,
-    densities(layers: readonly LayerShape[], sparsity: number): number[] {
-      checkSparsity(sparsity);
-      checkLayers(layers);
-      const denseSet = resolveLayerNames(layers, dense, 'er.dense');
-      return scaledDensities({ layers, sparsity, raw: erdosRenyiRaw, dense: denseSet, field: 'er.dense' });
-    },
-  };
+  return createComponent(erdosRenyiDescriptor, options) as ErdosRenyiDistribution;
 }
+
+/** The descriptor of {@link erdosRenyi}: kind `er`. */
+export const erdosRenyiDescriptor = defineComponent({
+  family: 'distribution',
+  kind: 'er',
+  doc: 'Erdős–Rényi: density ∝ (n_in + n_out)/(n_in · n_out), scaled to the budget (SET).',
+  options: erdosRenyiOptions,
+  create: (options): ErdosRenyiDistribution => {
+    const dense = frozenDense(options.dense);
+    const resolved: ResolvedErdosRenyiOptions = Object.freeze({ dense });
+    return {
+      kind: 'er',
+      options: resolved,
+      densities(layers: readonly LayerShape[], sparsity: number): number[] {
+        checkSparsity(sparsity);
+        checkLayers(layers);
+        const denseSet = resolveLayerNames(layers, dense, 'er.dense');
+        return scaledDensities({ layers, sparsity, raw: erdosRenyiRaw, dense: denseSet, field: 'er.dense' });
+      },
+    };
+  },
+});

@@ -1,4 +1,4 @@
-import { check, checkNonNegativeInteger } from '@topiary/core';
+import { check, checkNonNegativeInteger, closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { Redistribution, RedistributionLayer } from '@topiary/core';
 
 /** SNFS momentum redistribution. */
@@ -25,7 +25,16 @@ export interface MomentumRedistribution extends Redistribution {
  * ```
  */
 export function momentumRedistribution(): MomentumRedistribution {
-  return {
+  return createComponent(momentumRedistributionDescriptor, {}) as MomentumRedistribution;
+}
+
+/** The descriptor of {@link momentumRedistribution}: kind `momentum`, no options. */
+export const momentumRedistributionDescriptor = defineComponent({
+  family: 'redistribution',
+  kind: 'momentum',
+  doc: 'Share the regrowth across layers in proportion to their mean |momentum| (SNFS).',
+  options: closedObject({}),
+  create: (): MomentumRedistribution => ({
     kind: 'momentum',
     needs: Object.freeze({ momentum: true as const }),
     allocate(layers: readonly RedistributionLayer[], total: number): number[] {
@@ -45,8 +54,8 @@ export function momentumRedistribution(): MomentumRedistribution {
       const shares = waterFill(total, capacities, weights);
       return roundToTotal(shares, capacities, total);
     },
-  };
-}
+  }),
+});
 
 /** Checks one layer's facts and returns its free capacity. */
 function checkEntry(entry: RedistributionLayer, i: number): number {

@@ -1,23 +1,19 @@
-import { check } from '@topiary/core';
+import { z } from 'zod';
 
-export { checkOptionKeys } from '@topiary/core';
+/** The `dense` option every distribution accepts: layer names held at density 1. */
+export const denseLayersOption = z
+  .array(z.string().min(1, 'must be a non-empty layer name'), 'must be a list of layer names')
+  .readonly()
+  .optional()
+  .describe('Layers kept fully dense, by owning layer name (`layerName`) or kernel name (`name`). Their weights count as nonzeros of the overall budget, so the other layers become sparser to keep the overall sparsity at S.');
 
 /** Options every distribution accepts. */
 export interface DistributionCommonOptions {
-  /**
-   * Layers kept fully dense, by owning layer name (`layerName`) or kernel name (`name`). Their weights count
-   * as nonzeros of the overall budget, so the other layers become sparser to keep the overall sparsity at S.
-   * @default []
-   */
-  dense?: readonly string[];
+  /** Layers kept fully dense, by owning layer name (`layerName`) or kernel name (`name`); see {@link denseLayersOption}. @default [] */
+  dense?: readonly string[] | undefined;
 }
 
-/** Checks and copies the `dense` option: a list of non-empty layer names. */
-export function resolveDenseOption(dense: readonly string[] | undefined, field: string): readonly string[] {
-  if (dense === undefined) return [];
-  check(Array.isArray(dense), field, dense, 'a list of layer names');
-  dense.forEach((name, i) => {
-    check(typeof name === 'string' && name.length > 0, `${field}[${i}]`, name, 'a non-empty layer name');
-  });
-  return Object.freeze([...dense]);
+/** A frozen copy of the `dense` option, empty when absent. */
+export function frozenDense(dense: readonly string[] | undefined): readonly string[] {
+  return Object.freeze([...(dense ?? [])]);
 }

@@ -1,19 +1,20 @@
-import { check, checkSparsity } from '@topiary/core';
+import { checkSparsity, closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { Distribution, LayerShape } from '@topiary/core';
+import { z } from 'zod';
 import { splitBudget } from './budget.js';
 import { checkLayers, resolveLayerNames } from './layers.js';
-import { checkOptionKeys, resolveDenseOption } from './options.js';
-import type { DistributionCommonOptions } from './options.js';
+import { denseLayersOption, frozenDense } from './options.js';
+
+const uniformOptions = closedObject({
+  denseFirstLayer: z
+    .boolean('must be true or false')
+    .optional()
+    .describe("Keep the first layer (in the order given) dense and leave it out of the accounting, as RigL's code does under uniform: the other layers stay at density 1 − S, so the sparsity over all layers ends below S. Default false."),
+  dense: denseLayersOption,
+});
 
 /** Options of {@link uniform}. */
-export interface UniformOptions extends DistributionCommonOptions {
-  /**
-   * Keep the first layer (in the order given) dense and leave it out of the accounting, as RigL's code does
-   * under uniform: the other layers stay at density 1 − S, so the sparsity over all layers ends below S.
-   * @default false
-   */
-  denseFirstLayer?: boolean;
-}
+export type UniformOptions = z.input<typeof uniformOptions>;
 
 /** {@link UniformOptions} with every default filled in. */
 export interface ResolvedUniformOptions {
@@ -43,25 +44,34 @@ export interface UniformDistribution extends Distribution {
  * ```
  */
 export function uniform(options?: UniformOptions): UniformDistribution {
-  checkOptionKeys(options, ['denseFirstLayer', 'dense'], 'uniform');
-  const denseFirstLayer = options?.denseFirstLayer ?? false;
-  check(typeof denseFirstLayer === 'boolean', 'uniform.denseFirstLayer', denseFirstLayer, 'true or false');
-  const dense = resolveDenseOption(options?.dense, 'uniform.dense');
-  const resolved: ResolvedUniformOptions = Object.freeze({ denseFirstLayer, dense });
-  return {
-    kind: 'uniform',
-    options: resolved,
-    densities(layers: readonly LayerShape[], sparsity: number): number[] {
-      checkSparsity(sparsity);
-      checkLayers(layers);
-      const denseSet = resolveLayerNames(layers, dense, 'uniform.dense');
-      const outside = new Set<number>(denseFirstLayer ? [0] : []);
-      const { free, budget } = splitBudget({ layers, sparsity, dense: denseSet, outside, field: 'uniform.dense' });
-      const freeSize = free.reduce((sum, i) => sum + layers[i]!.size, 0);
-      // Without dense layers this is exactly 1 − S; avoid the round trip through budget / size then.
-      const density = denseSet.size === 0 ? 1 - sparsity : freeSize === 0 ? 1 : Math.min(1, budget / freeSize);
-      const freeSet = new Set(free);
-      return layers.map((_, i) => (freeSet.has(i) ? density : 1));
-    },
-  };
+  return createComponent(uniformDescriptor, options) as UniformDistribution;
 }
+
+/** The descriptor of {@link uniform}: kind `uniform`. */
+export const uniformDescriptor = defineComponent({
+  family: 'distribution',
+  kind: 'uniform',
+  doc: 'The same density 1 − S in every layer (Zhu & Gupta 2017).',
+  options: uniformOptions,
+  create: (options): UniformDistribution => {
+    const denseFirstLayer = options.denseFirstLayer ?? false;
+    const dense = frozenDense(options.dense);
+    const resolved: ResolvedUniformOptions = Object.freeze({ denseFirstLayer, dense });
+    return {
+      kind: 'uniform',
+      options: resolved,
+      densities(layers: readonly LayerShape[], sparsity: number): number[] {
+        checkSparsity(sparsity);
+        checkLayers(layers);
+        const denseSet = resolveLayerNames(layers, dense, 'uniform.dense');
+        const outside = new Set<number>(denseFirstLayer ? [0] : []);
+        const { free, budget } = splitBudget({ layers, sparsity, dense: denseSet, outside, field: 'uniform.dense' });
+        const freeSize = free.reduce((sum, i) => sum + layers[i]!.size, 0);
+        // Without dense layers this is exactly 1 − S; avoid the round trip through budget / size then.
+        const density = denseSet.size === 0 ? 1 - sparsity : freeSize === 0 ? 1 : Math.min(1, budget / freeSize);
+        const freeSet = new Set(free);
+        return layers.map((_, i) => (freeSet.has(i) ? density : 1));
+      },
+    };
+  },
+});

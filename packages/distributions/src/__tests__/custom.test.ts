@@ -47,10 +47,10 @@ describe('customDistribution', () => {
   });
 
   it('rejects densities and defaults outside [0, 1] at construction', () => {
-    expect(() => customDistribution({ densities: { fc1: 1.2 } })).toThrow(/custom\.densities\["fc1"\] must be a number in \[0, 1\], got 1.2/);
-    expect(() => customDistribution({ densities: { fc1: -0.1 } })).toThrow(/custom\.densities\["fc1"\].*got -0.1/);
-    expect(() => customDistribution({ densities: {}, default: Number.NaN })).toThrow(/custom\.default must be a number in \[0, 1\], got NaN/);
-    expect(() => customDistribution({ densities: [0.1] as unknown as Record<string, number> })).toThrow(/custom\.densities must be an object mapping layer names/);
+    expect(() => customDistribution({ densities: { fc1: 1.2 } })).toThrow(/custom\.densities\.fc1: must be a number in \[0, 1\] \(got 1.2\)/);
+    expect(() => customDistribution({ densities: { fc1: -0.1 } })).toThrow(/custom\.densities\.fc1.*got -0.1/);
+    expect(() => customDistribution({ densities: {}, default: Number.NaN })).toThrow(/custom\.default: .*NaN/);
+    expect(() => customDistribution({ densities: [0.1] as unknown as Record<string, number> })).toThrow(/custom\.densities: must be an object mapping layer names/);
     expect(() => customDistribution(undefined as unknown as { densities: Record<string, number> })).toThrow(/custom must be an options object/);
   });
 

@@ -53,9 +53,9 @@ describe('option validation', () => {
   });
 
   it('dense must be a list of non-empty names', () => {
-    expect(() => erdosRenyi({ dense: 'fc1' as unknown as string[] })).toThrow(/er\.dense must be a list of layer names, got "fc1"/);
-    expect(() => erdosRenyiKernel({ dense: ['fc1', ''] })).toThrow(/erk\.dense\[1\] must be a non-empty layer name, got ""/);
-    expect(() => uniform({ dense: [3 as unknown as string] })).toThrow(/uniform\.dense\[0\] must be a non-empty layer name, got 3/);
+    expect(() => erdosRenyi({ dense: 'fc1' as unknown as string[] })).toThrow(/er\.dense: must be a list of layer names \(got "fc1"\)/);
+    expect(() => erdosRenyiKernel({ dense: ['fc1', ''] })).toThrow(/erk\.dense\[1\]: must be a non-empty layer name \(got ""\)/);
+    expect(() => uniform({ dense: [3 as unknown as string] })).toThrow(/uniform\.dense\[0\]: .* \(got 3\)/);
   });
 
   it('dense layers must fit in the budget', () => {
@@ -71,16 +71,16 @@ describe('option validation', () => {
     expect(() => erdosRenyiKernel({ power: 2 } as never)).toThrow('erk: unknown key "power" (did you mean "powerScale"?); allowed: powerScale, dense');
     expect(() => erdosRenyi({ powerScale: 2 } as never)).toThrow('er: unknown key "powerScale"; allowed: dense');
     expect(() => customDistribution({ densities: {}, fallback: 0.1 } as never)).toThrow('custom: unknown key "fallback"; allowed: densities, default, dense');
-    expect(() => uniform(42 as never)).toThrow(/uniform must be an options object with the keys "denseFirstLayer", "dense", got 42/);
+    expect(() => uniform(42 as never)).toThrow(/uniform: must be an options object with the keys "denseFirstLayer", "dense" \(got 42\)/);
   });
 
   it('uniform.denseFirstLayer must be a boolean', () => {
-    expect(() => uniform({ denseFirstLayer: 'yes' as unknown as boolean })).toThrow(/uniform\.denseFirstLayer must be true or false, got "yes"/);
+    expect(() => uniform({ denseFirstLayer: 'yes' as unknown as boolean })).toThrow(/uniform\.denseFirstLayer: must be true or false \(got "yes"\)/);
   });
 
   it('erk.powerScale must be a finite number ≥ 0', () => {
-    expect(() => erdosRenyiKernel({ powerScale: -1 })).toThrow(/erk\.powerScale must be a finite number ≥ 0 \(1 is ERK, 0 is uniform\), got -1/);
-    expect(() => erdosRenyiKernel({ powerScale: Number.POSITIVE_INFINITY })).toThrow(/erk\.powerScale.*got Infinity/);
+    expect(() => erdosRenyiKernel({ powerScale: -1 })).toThrow(/erk\.powerScale: must be ≥ 0 \(1 is ERK, 0 is uniform\) \(got -1\)/);
+    expect(() => erdosRenyiKernel({ powerScale: Number.POSITIVE_INFINITY })).toThrow(/erk\.powerScale.*Infinity/);
     expect(() => erdosRenyiKernel({ powerScale: '1' as unknown as number })).toThrow(/erk\.powerScale.*got "1"/);
   });
 });
