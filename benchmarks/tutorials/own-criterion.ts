@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { resolveStrategy, type StrategyConfig } from '@topiary/algorithms';
+import { builtinRegistry, resolveStrategy, type StrategyConfig } from '@topiary/algorithms';
 import { loadDataset } from '@topiary/bench';
 import { SparseTrainer } from '@topiary/core';
-import { registry } from './unit-relative-drop.js';
+import { unitRelativeDropDescriptor } from './unit-relative-drop.js';
 
 await tf.setBackend('cpu');
+
+// The built-in components plus ours; the registry refuses a kind that is already taken.
+const registry = builtinRegistry.with([unitRelativeDropDescriptor], 'unit-relative-drop.ts');
 
 const { train } = await loadDataset({ dataset: 'fashion-mnist-subset' });
 const pixels = 28 * 28;

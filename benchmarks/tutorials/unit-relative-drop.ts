@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ComponentRegistry } from '@topiary/algorithms';
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
+import { z } from 'zod';
+
+const unitRelativeDropOptions = closedObject({
+  epsilon: z.number().positive('must be > 0').optional().describe("Added to each unit's largest |w| so that an all-zero unit does not divide by zero. Default 1e-12."),
+});
 
 /** Options of {@link unitRelativeDrop}. */
-export interface UnitRelativeDropOptions {
-  /** Added to each unit's largest |w| so that an all-zero unit does not divide by zero. @default 1e-12 */
-  readonly epsilon?: number;
-}
+export type UnitRelativeDropOptions = z.input<typeof unitRelativeDropOptions>;
 
 /**
  * Drops the weights that are small *for their output unit*: score = |w| / max |w| over the unit's incoming
@@ -14,8 +16,16 @@ export interface UnitRelativeDropOptions {
  * drop compares weights across units; this one keeps every unit's strongest connections.
  */
 export function unitRelativeDrop(options: UnitRelativeDropOptions = {}): DropCriterion {
-  const epsilon = options.epsilon ?? 1e-12;
-  return {
+  return createComponent(unitRelativeDropDescriptor, options);
+}
+
+/** The descriptor: what JSON configs, suites and the JSON Schema know about the criterion. */
+export const unitRelativeDropDescriptor = defineComponent({
+  family: 'drop',
+  kind: 'unit-relative',
+  doc: 'Drop the weights that are small relative to the largest |w| of their output unit.',
+  options: unitRelativeDropOptions,
+  create: ({ epsilon = 1e-12 }): DropCriterion => ({
     kind: 'unit-relative',
     score: ({ weight }) =>
       tf.tidy(() => {
@@ -23,17 +33,5 @@ export function unitRelativeDrop(options: UnitRelativeDropOptions = {}): DropCri
         const inputAxes = weight.shape.slice(0, -1).map((_, axis) => axis);
         return tf.div(magnitude, tf.add(tf.max(magnitude, inputAxes, true), epsilon));
       }),
-  };
-}
-
-/** The registry that lets JSON configs name the criterion: `"drop": { "kind": "unit-relative", "epsilon": 1e-9 }`. */
-export const registry: ComponentRegistry = {
-  drop: {
-    'unit-relative': ({ epsilon, ...rest }) => {
-      const unknown = Object.keys(rest);
-      if (unknown.length > 0) throw new Error(`unknown option ${JSON.stringify(unknown[0])}; unit-relative takes only "epsilon"`);
-      if (epsilon !== undefined && (typeof epsilon !== 'number' || !(epsilon > 0))) throw new Error(`epsilon: must be a positive number (got ${JSON.stringify(epsilon)})`);
-      return unitRelativeDrop({ epsilon });
-    },
-  },
-};
+  }),
+});

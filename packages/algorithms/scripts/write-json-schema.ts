@@ -1,4 +1,4 @@
-// Writes schema/strategy-config.schema.json from the zod source (run: pnpm --filter @topiary/algorithms schema).
+// Writes schema/strategy-config.schema.json, derived from the built-in descriptors (run: pnpm --filter @topiary/algorithms schema).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { strategyJsonSchema } from '../src/config/json-schema.js';

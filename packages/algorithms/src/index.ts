@@ -1,44 +1,22 @@
-export { dense, magnitudePruning, rigl, set, snfs, snip, staticSparse } from './presets/index.js';
-export type {
-  DropScheduleKind,
-  MagnitudePruningOptions,
-  PresetOptions,
-  RiglOptions,
-  SetOptions,
-  SnfsOptions,
-  SnipOptions,
-  StaticSparseOptions,
-  UpdateOptions,
-} from './presets/index.js';
+export { custom, dense, magnitudePruning, presetDescriptors, rigl, set, snfs, snip, staticSparse } from './presets/index.js';
+export { customDescriptor, denseDescriptor, magnitudePruningDescriptor, riglDescriptor, scheduleConfigSchema, setDescriptor, snfsDescriptor, snipDescriptor, staticSparseDescriptor } from './presets/index.js';
+export type { CustomOptions, DropScheduleKind, MagnitudePruningOptions, RiglOptions, ScheduleConfig, SetOptions, SnfsOptions, SnipOptions, StaticSparseOptions } from './presets/index.js';
 export {
-  componentConfigSchema,
-  customConfigSchema,
-  denseConfigSchema,
   distributionConfigSchema,
+  dropComponentConfigSchema,
+  growComponentConfigSchema,
   growInitConfigSchema,
   methods,
-  pruningConfigSchema,
-  riglConfigSchema,
-  scheduleConfigSchema,
-  setConfigSchema,
-  snfsConfigSchema,
-  snipConfigSchema,
-  staticConfigSchema,
+  redistributionComponentConfigSchema,
   strategyConfigSchema,
 } from './config/schema.js';
-export type { ComponentConfig, DistributionConfig, GrowInitConfig, ScheduleConfig, StrategyConfig } from './config/schema.js';
+export type { ComponentConfig, DistributionConfig, GrowInitConfig, StrategyConfig } from './config/schema.js';
 export { ConfigError, configErrorFromZod, parseStrategyConfig } from './config/parse.js';
-export { formatPath } from '@topiary/core';
-export { resolveDistribution, resolveGrowInit, resolveStrategy } from './config/resolve.js';
-export type { ComponentFactory, ComponentRegistry, ResolveContext } from './config/resolve.js';
+export { resolveStrategy } from './config/resolve.js';
+export type { ResolveContext } from './config/resolve.js';
+export { ComponentRegistry } from './config/component-registry.js';
+export type { RegisteredComponent } from './config/component-registry.js';
+export { builtinRegistry } from './config/builtin-registry.js';
 export { strategyJsonSchema } from './config/json-schema.js';
-export {
-  dropComponentConfigSchema,
-  dropFractionScheduleConfigSchema,
-  growComponentConfigSchema,
-  redistributionComponentConfigSchema,
-  targetSparsityScheduleConfigSchema,
-} from './config/schema.js';
-export type { TargetSparsityScheduleConfig } from './config/schema.js';
-export { closedObject, describeIssue, editDistance, formatValue, nearestName, unknownKeysMessage } from './config/suggest.js';
+export { closedObject, describeIssue, editDistance, formatPath, formatValue, nearestName, unknownKeysMessage } from './config/suggest.js';
 export type { DescribedIssue } from './config/suggest.js';

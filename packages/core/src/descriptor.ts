@@ -50,8 +50,14 @@ export interface ComponentContexts {
   readonly redistribution: undefined;
   /** The window of steps the schedule spans by default. */
   readonly schedule: ScheduleWindow;
-  /** Nothing. */
-  readonly preset: undefined;
+  /** Where the preset's options sit, for its error messages (`algorithm` in a run config); the factory's name when absent. */
+  readonly preset: PresetContext | undefined;
+}
+
+/** What a preset's factory receives beside its options. */
+export interface PresetContext {
+  /** The path its error messages start with. */
+  readonly path: string;
 }
 
 /**
@@ -135,8 +141,8 @@ const EXAMPLE: { readonly [F in ComponentFamily]: string } = {
   preset: 'rigl({ sparsity: 0.9, totalSteps: 1000 })',
 };
 
-/** Which family each component option of a preset's schema holds; JSON configs name such options `{ kind, ...options }`. */
-export const componentOptionFamilies = z.registry<{ readonly family: ComponentFamily }>();
+/** The family of each component option, keyed by its validation function (shared by the option's clones, e.g. after `.describe()`). */
+const optionFamilies = new WeakMap<object, ComponentFamily>();
 
 /**
  * A preset option that holds a built component of `family` (e.g. `drop: componentOption('drop').optional()`).
@@ -145,10 +151,18 @@ export const componentOptionFamilies = z.registry<{ readonly family: ComponentFa
  */
 export function componentOption<F extends ComponentFamily>(family: F): z.ZodType<ComponentProducts[F]> {
   const method = PRODUCT_METHOD[family];
-  const schema = z.custom<ComponentProducts[F]>(
-    (value) => value !== null && typeof value === 'object' && (family === 'preset' ? typeof (value as Record<string, unknown>)[method] === 'string' : typeof (value as Record<string, unknown>)[method] === 'function'),
-    { message: `must be a ${family} component (an object with ${method}${family === 'preset' ? '' : '()'}, e.g. ${EXAMPLE[family]})` },
-  );
-  componentOptionFamilies.add(schema, { family });
-  return schema;
+  const isProduct = (value: unknown): boolean => {
+    if (value === null || typeof value !== 'object') return false;
+    const member = (value as Record<string, unknown>)[method];
+    return family === 'preset' ? typeof member === 'string' : typeof member === 'function';
+  };
+  optionFamilies.set(isProduct, family);
+  return z.custom<ComponentProducts[F]>(isProduct, { message: `must be a ${family} component (an object with ${method}${family === 'preset' ? '' : '()'}, e.g. ${EXAMPLE[family]})` });
+}
+
+/** The family a schema made by {@link componentOption} holds (also through `.describe()`), else undefined. */
+export function componentOptionFamily(schema: z.ZodType): ComponentFamily | undefined {
+  if (!(schema instanceof z.ZodCustom)) return undefined;
+  const fn = (schema.def as { fn?: unknown }).fn;
+  return typeof fn === 'function' ? optionFamilies.get(fn) : undefined;
 }

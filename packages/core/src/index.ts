@@ -67,9 +67,10 @@ export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, Spa
 export { budgetsFromDensities } from './mask-init.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';
-export { componentFamilies, componentOption, componentOptionFamilies, createComponent, defineComponent } from './descriptor.js';
-export type { AnyComponentDescriptor, ComponentContexts, ComponentDescriptor, ComponentFamily, ComponentProducts, CreateComponentAt, ScheduleWindow } from './descriptor.js';
+export { componentFamilies, componentOption, componentOptionFamily, createComponent, defineComponent } from './descriptor.js';
+export type { AnyComponentDescriptor, ComponentContexts, ComponentDescriptor, ComponentFamily, ComponentProducts, CreateComponentAt, PresetContext, ScheduleWindow } from './descriptor.js';
 export { closedObject } from './closed-object.js';
 export { describeIssue, flattenIssues, formatPath, issueLines } from './zod-issues.js';
 export type { DescribedIssue } from './zod-issues.js';
 export { showValue } from './show-value.js';
+export { descriptorUnion } from './descriptor-union.js';

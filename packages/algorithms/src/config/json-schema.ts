@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { strategyConfigSchema } from './schema.js';
+import { builtinRegistry } from './builtin-registry.js';
+import type { ComponentRegistry } from './component-registry.js';
 
-/** The JSON Schema (draft 2020-12) of strategy configs, generated from the same zod source, for editors. */
-export function strategyJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(strategyConfigSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+/** The JSON Schema (draft 2020-12) of strategy configs, derived from the registry's descriptors (the built-in ones by default), for editors. */
+export function strategyJsonSchema(registry: ComponentRegistry = builtinRegistry): Record<string, unknown> {
+  return z.toJSONSchema(registry.strategySchema(), { target: 'draft-2020-12', reused: 'ref' }) as Record<string, unknown>;
 }

@@ -1,2 +1,2 @@
-export { closedObject, describeIssue, editDistance, nearestName, showValue as formatValue, unknownKeysMessage } from '@topiary/core';
+export { closedObject, describeIssue, editDistance, formatPath, nearestName, showValue as formatValue, unknownKeysMessage } from '@topiary/core';
 export type { DescribedIssue } from '@topiary/core';

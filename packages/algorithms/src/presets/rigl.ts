@@ -1,32 +1,23 @@
-import type { DropCriterion, GrowCriterion, SparseStrategy } from '@topiary/core';
+import { closedObject, componentOption, createComponent, defineComponent } from '@topiary/core';
+import type { SparseStrategy } from '@topiary/core';
 import { erdosRenyiKernel } from '@topiary/distributions';
 import { magnitudeDrop } from '@topiary/drop';
 import { gradientGrow } from '@topiary/grow';
-import { z } from 'zod';
-import { fractionField } from '../config/schema.js';
-import { closedObject } from '../config/suggest.js';
-import { checkPresetOptions, defaultGrowInit, dropOption, growOption, presetFields, updateOptionFields, dropFractionSchedule, presetUpdateSchedule, type DropScheduleKind, type PresetOptions, type UpdateOptions } from './common.js';
+import type { z } from 'zod';
+import { defaultGrowInit, dropFractionSchedule, presetUpdateSchedule } from './common.js';
+import { dropScheduleField, fractionField, presetFields, updateOptionFields } from './fields.js';
 
-/** Options of {@link rigl}. */
-export interface RiglOptions extends PresetOptions, UpdateOptions {
-  /** Initial drop fraction α. @default 0.3 */
-  dropFraction?: number;
-  /** Decay of the drop fraction. @default 'cosine' */
-  dropSchedule?: DropScheduleKind;
-  /** Replaces the drop criterion (e.g. a user-defined one). @default magnitudeDrop() */
-  drop?: DropCriterion;
-  /** Replaces the grow criterion. @default gradientGrow() */
-  grow?: GrowCriterion;
-}
-
-const riglOptionsSchema = closedObject({
+const riglOptions = closedObject({
   ...presetFields,
   ...updateOptionFields,
-  dropFraction: fractionField.optional(),
-  dropSchedule: z.enum(['cosine', 'constant', 'linear']).optional(),
-  drop: dropOption.optional(),
-  grow: growOption.optional(),
+  dropFraction: fractionField.optional().describe('Initial drop fraction α. Default 0.3.'),
+  dropSchedule: dropScheduleField.optional().describe("Decay of the drop fraction. Default 'cosine'."),
+  drop: componentOption('drop').optional().describe('Replaces the drop criterion (e.g. a user-defined one). Default: magnitude.'),
+  grow: componentOption('grow').optional().describe('Replaces the grow criterion. Default: gradient.'),
 });
+
+/** Options of {@link rigl}. */
+export type RiglOptions = z.input<typeof riglOptions>;
 
 /**
  * RigL (Evci et al. 2020, "Rigging the Lottery"): every ΔT = 100 steps until T_end = 75% of training, drop the
@@ -34,19 +25,29 @@ const riglOptionsSchema = closedObject({
  * connections with the largest dense-gradient magnitude, new weights at zero; ERK distribution.
  */
 export function rigl(options: RiglOptions): SparseStrategy {
-  checkPresetOptions('rigl', riglOptionsSchema, options);
-  const schedule = presetUpdateSchedule('rigl', options.totalSteps, options, { end: 0.75 });
-  return {
-    name: 'rigl',
-    sparsity: options.sparsity,
-    distribution: options.distribution ?? erdosRenyiKernel(),
-    init: { kind: 'random' },
-    update: {
-      schedule,
-      drop: options.drop ?? magnitudeDrop(),
-      grow: options.grow ?? gradientGrow(),
-      growInit: defaultGrowInit(options),
-      dropFraction: dropFractionSchedule('rigl', options.dropSchedule ?? 'cosine', options.dropFraction ?? 0.3, schedule),
-    },
-  };
+  return createComponent(riglDescriptor, options);
 }
+
+/** The descriptor of {@link rigl}: method `rigl`. */
+export const riglDescriptor = defineComponent({
+  family: 'preset',
+  kind: 'rigl',
+  doc: 'RigL (Evci et al. 2020): drop by magnitude, grow by dense-gradient magnitude, cosine-decayed α = 0.3 every 100 steps until 75% of training.',
+  options: riglOptions,
+  create: (options, context): SparseStrategy => {
+    const schedule = presetUpdateSchedule(context?.path ?? 'rigl', options.totalSteps, options, { end: 0.75 });
+    return {
+      name: 'rigl',
+      sparsity: options.sparsity,
+      distribution: options.distribution ?? erdosRenyiKernel(),
+      init: { kind: 'random' },
+      update: {
+        schedule,
+        drop: options.drop ?? magnitudeDrop(),
+        grow: options.grow ?? gradientGrow(),
+        growInit: defaultGrowInit(options),
+        dropFraction: dropFractionSchedule(options.dropSchedule ?? 'cosine', options.dropFraction ?? 0.3, schedule),
+      },
+    };
+  },
+});

@@ -1,54 +1,67 @@
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
 import { momentumRedistribution, uniform } from '@topiary/distributions';
 import { magnitudeDrop } from '@topiary/drop';
 import { momentumGrow } from '@topiary/grow';
 import { z } from 'zod';
-import { fractionField, SNFS_DEFAULT_DROP_FRACTION, snfsFloorNotAboveDropFraction } from '../config/schema.js';
-import { closedObject } from '../config/suggest.js';
-import { checkPresetOptions, defaultGrowInit, presetFields, updateOptionFields, dropFractionSchedule, presetUpdateSchedule, type PresetOptions, type UpdateOptions } from './common.js';
+import { defaultGrowInit, dropFractionSchedule, presetUpdateSchedule } from './common.js';
+import { fractionField, presetFields, stepsPerEpochField, updateOptionFields } from './fields.js';
+import { perEpoch } from './set.js';
 
-/** Options of {@link snfs}. */
-export interface SnfsOptions extends PresetOptions, UpdateOptions {
-  /** Initial prune rate p. @default 0.5 */
-  dropFraction?: number;
-  /** Value the cosine-decayed prune rate ends at. @default 0.005 */
-  dropFractionFloor?: number;
-  /** Reallocate regrowth across layers by mean momentum. @default true */
-  redistribute?: boolean;
-}
+/** SNFS's default initial prune rate p. */
+export const SNFS_DEFAULT_DROP_FRACTION = 0.5;
 
-const snfsOptionsSchema = closedObject({
+const snfsOptions = closedObject({
   ...presetFields,
   ...updateOptionFields,
-  dropFraction: fractionField.optional(),
-  dropFractionFloor: fractionField.optional(),
-  redistribute: z.boolean().optional(),
-}).superRefine(snfsFloorNotAboveDropFraction);
+  stepsPerEpoch: stepsPerEpochField,
+  dropFraction: fractionField.optional().describe('Initial prune rate p. Default 0.5.'),
+  dropFractionFloor: fractionField.optional().describe('Value the cosine-decayed prune rate ends at; at most dropFraction. Default 0.005.'),
+  redistribute: z.boolean().optional().describe('Reallocate regrowth across layers by mean momentum. Default true.'),
+}).superRefine((config, ctx) => {
+  const initial = config.dropFraction ?? SNFS_DEFAULT_DROP_FRACTION;
+  if (config.dropFractionFloor !== undefined && config.dropFractionFloor > initial) {
+    ctx.addIssue({ code: 'custom', path: ['dropFractionFloor'], message: `must be ≤ dropFraction (${initial})`, input: config.dropFractionFloor });
+  }
+});
+
+/** Options of {@link snfs}. */
+export type SnfsOptions = z.input<typeof snfsOptions>;
 
 /**
  * Sparse momentum, SNFS (Dettmers & Zettlemoyer 2019, "Sparse Networks from Scratch: Faster Training without
  * Losing Performance"): at each update prune the fraction p (0.5, cosine-decayed to 0.005) of the
  * smallest-magnitude weights, redistribute the regrowth across layers in proportion to each layer's mean
  * |momentum|, and grow the inactive weights with the largest |momentum| of the dense gradient. The paper
- * updates once per epoch until the end: pass `updateEvery` = steps per epoch.
+ * updates once per epoch until the end: pass `stepsPerEpoch` (or `updateEvery` = steps per epoch).
  */
 export function snfs(options: SnfsOptions): SparseStrategy {
-  checkPresetOptions('snfs', snfsOptionsSchema, options);
-  const schedule = presetUpdateSchedule('snfs', options.totalSteps, options, { end: 1 });
-  const floor = options.dropFractionFloor ?? 0.005;
-  const redistribute = options.redistribute ?? true;
-  return {
-    name: 'snfs',
-    sparsity: options.sparsity,
-    distribution: options.distribution ?? uniform(),
-    init: { kind: 'random' },
-    update: {
-      schedule,
-      drop: magnitudeDrop(),
-      grow: momentumGrow(),
-      growInit: defaultGrowInit(options),
-      dropFraction: dropFractionSchedule('snfs', 'cosine', options.dropFraction ?? SNFS_DEFAULT_DROP_FRACTION, schedule, floor),
-      ...(redistribute ? { redistribution: momentumRedistribution() } : {}),
-    },
-  };
+  return createComponent(snfsDescriptor, options);
 }
+
+/** The descriptor of {@link snfs}: method `snfs`. */
+export const snfsDescriptor = defineComponent({
+  family: 'preset',
+  kind: 'snfs',
+  doc: 'Sparse momentum (Dettmers & Zettlemoyer 2019): prune p = 0.5 by magnitude, regrow by dense-gradient momentum, redistributed across layers, once per epoch.',
+  options: snfsOptions,
+  create: (options, context): SparseStrategy => {
+    const schedule = presetUpdateSchedule(context?.path ?? 'snfs', options.totalSteps, options, { end: 1, every: perEpoch(options) });
+    const floor = options.dropFractionFloor ?? 0.005;
+    const redistribute = options.redistribute ?? true;
+    return {
+      name: 'snfs',
+      sparsity: options.sparsity,
+      distribution: options.distribution ?? uniform(),
+      init: { kind: 'random' },
+      update: {
+        schedule,
+        drop: magnitudeDrop(),
+        grow: momentumGrow(),
+        growInit: defaultGrowInit(options),
+        dropFraction: dropFractionSchedule('cosine', options.dropFraction ?? SNFS_DEFAULT_DROP_FRACTION, schedule, floor),
+        ...(redistribute ? { redistribution: momentumRedistribution() } : {}),
+      },
+    };
+  },
+});

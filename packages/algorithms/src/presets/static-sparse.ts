@@ -1,15 +1,24 @@
+import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
 import { erdosRenyiKernel } from '@topiary/distributions';
-import { closedObject } from '../config/suggest.js';
-import { checkPresetOptions, presetFields, type PresetOptions } from './common.js';
+import type { z } from 'zod';
+import { presetFields } from './fields.js';
 
-const staticOptionsSchema = closedObject(presetFields);
+const staticOptions = closedObject(presetFields);
 
 /** Options of {@link staticSparse}. */
-export type StaticSparseOptions = PresetOptions;
+export type StaticSparseOptions = z.input<typeof staticOptions>;
 
 /** Static sparse training: a random mask drawn from the distribution (ERK by default) and never changed. */
 export function staticSparse(options: StaticSparseOptions): SparseStrategy {
-  checkPresetOptions('staticSparse', staticOptionsSchema, options);
-  return { name: 'static', sparsity: options.sparsity, distribution: options.distribution ?? erdosRenyiKernel(), init: { kind: 'random' } };
+  return createComponent(staticSparseDescriptor, options, { path: 'staticSparse' });
 }
+
+/** The descriptor of {@link staticSparse}: method `static`. */
+export const staticSparseDescriptor = defineComponent({
+  family: 'preset',
+  kind: 'static',
+  doc: 'Static sparse training: a random mask from the distribution (ERK by default), never changed.',
+  options: staticOptions,
+  create: (options): SparseStrategy => ({ name: 'static', sparsity: options.sparsity, distribution: options.distribution ?? erdosRenyiKernel(), init: { kind: 'random' } }),
+});

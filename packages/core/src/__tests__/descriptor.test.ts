@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { closedObject } from '../closed-object.js';
-import { componentOption, componentOptionFamilies, createComponent, defineComponent } from '../descriptor.js';
+import { componentOption, componentOptionFamily, createComponent, defineComponent } from '../descriptor.js';
 import type { DropCriterion } from '../types.js';
 
 const constantDrop = defineComponent({
@@ -38,6 +38,8 @@ describe('component descriptors', () => {
     const refused = option.safeParse({ kind: 'magnitude' });
     expect(refused.success).toBe(false);
     expect(refused.error?.issues[0]?.message).toMatch(/must be a drop component \(an object with score\(\), e\.g\. magnitudeDrop\(\)\)/);
-    expect(componentOptionFamilies.get(option)?.family).toBe('drop');
+    expect(componentOptionFamily(option)).toBe('drop');
+    expect(componentOptionFamily(option.describe('described'))).toBe('drop');
+    expect(componentOptionFamily(z.number())).toBeUndefined();
   });
 });

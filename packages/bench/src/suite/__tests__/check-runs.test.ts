@@ -22,15 +22,15 @@ const custom = (update: Record<string, unknown>) => ({ method: 'custom', sparsit
 
 /** [what, suite, field named in the message, value echoed in the message]. */
 const cases: [string, Record<string, unknown>, string, string][] = [
-  ['unknown drop criterion kind', { base: { ...small, algorithm: custom({ drop: { kind: 'magnitud' } }) } }, 'algorithm.update.drop.kind', '"magnitud" (did you mean "magnitude"?)'],
+  ['unknown drop criterion kind', { base: { ...small, algorithm: custom({ drop: { kind: 'magnitud' } }) } }, 'algorithm.update.drop.kind', '(got "magnitud") (did you mean "magnitude"?)'],
   ['unknown grow criterion kind', { base: { ...small, algorithm: custom({ grow: { kind: 'gradients' } }) } }, 'algorithm.update.grow.kind', '"gradients"'],
-  ['begin after the end', { base: { ...small, algorithm: { method: 'rigl', sparsity: 0.9, begin: 500 } } }, 'rigl.begin', '(got 500)'],
+  ['begin after the end', { base: { ...small, algorithm: { method: 'rigl', sparsity: 0.9, begin: 500 } } }, 'algorithm.begin', '(got 500)'],
   ['custom begin after the end', { base: { ...small, algorithm: custom({ begin: 8, end: 0.5 }) } }, 'algorithm.update.begin', '(got 8)'],
   ['density map names a layer the model lacks', { base: { ...small, algorithm: { method: 'static', sparsity: 0.9, distribution: { kind: 'custom', densities: { fc9: 0.5 }, default: 0.1 } } } }, 'algorithm.distribution', 'fc9'],
   ['dense list names a layer the model lacks', { base: { ...small, model: { kind: 'mlp', hidden: [32] }, algorithm: { method: 'rigl', sparsity: 0.9, distribution: { kind: 'erk', dense: ['conv1'] } } } }, 'algorithm.distribution', 'conv1'],
   ['batch larger than the data', { base: { ...small, training: { batchSize: 1024 } } }, 'training.batchSize', '(got 1024)'],
   ['validation split eats the data', { base: { data: { dataset: 'fashion-mnist-subset', validationSplit: 6000 } } }, 'data.validationSplit', '(got 6000)'],
-  ['pruning span shorter than ΔT', { base: { ...small, algorithm: { method: 'pruning', sparsity: 0.9, updateEvery: 50 } } }, 'magnitudePruning.updateEvery', '(got 50)'],
+  ['pruning span shorter than ΔT', { base: { ...small, algorithm: { method: 'pruning', sparsity: 0.9, updateEvery: 50 } } }, 'algorithm.updateEvery', '(got 50)'],
   ['sparsity out of range in an axis', { axes: { 'algorithm.method': ['rigl'], 'algorithm.sparsity': [1.5] } }, '$.axes["algorithm.sparsity"][0]', '(got 1.5)'],
   ['mistyped training key', { base: { training: { epoch: 3 } } }, 'training.epoch', '(did you mean "epochs"?)'],
   ['unknown optimizer kind', { base: { training: { optimizer: { kind: 'adamw' } } } }, 'training.optimizer.kind', '(got "adamw")'],
@@ -67,8 +67,8 @@ describe('a suite is checked whole before any run starts', () => {
     for (const text of ['"mystery"', 'nope', '(got 4096)', '(got 2)']) expect(error.message).toContain(text);
     // whole-run problems point at the place in the file the value came from, like schema problems
     expect(error.problems.map((p) => p.where)).toEqual([
-      '$.axes[0].variants[4].config.algorithm.sparsity',
       '$.axes[0].variants[1].config.algorithm.update.drop.kind',
+      '$.axes[0].variants[4].config.algorithm.sparsity',
       '$.axes[0].variants[2].config.algorithm.distribution',
       '$.axes[0].variants[3].config.training.batchSize',
     ]);
