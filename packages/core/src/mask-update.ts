@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PrunableKernel } from './layers.js';
-import { budgetsFromDensities } from './mask-init.js';
+import { budgetsFromDensities } from './budgets.js';
 import type { MaskState } from './mask-state.js';
 import type { Rng } from './rng.js';
 import { dropPositions, growPositions, selectHighestInactive, selectLowestActive } from './selection.js';
