@@ -64,7 +64,7 @@ export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 export type { Checkpoint, CheckpointManifest, CheckpointOptimizer, CheckpointTensorEntry } from './checkpoint.js';
 export { decodeSparseModel, encodeSparseModel, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
 export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
-export { budgetsFromDensities } from './mask-init.js';
+export { budgetsFromDensities, densityBudget } from './budgets.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';
 export { componentFamilies, componentOption, componentOptionFamily, createComponent, defineComponent } from './descriptor.js';

@@ -1,22 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { budgetsFromDensities } from './budgets.js';
 import type { PrunableKernel } from './layers.js';
 import type { Rng } from './rng.js';
 import { randomMask, selectHighest } from './selection.js';
 import type { SparseStrategy } from './types.js';
-
-/** Integer budgets round(density · size), clamped to [0, size], one per layer. */
-export function budgetsFromDensities(kernels: readonly PrunableKernel[], densities: readonly number[]): number[] {
-  if (densities.length !== kernels.length) {
-    throw new Error(`distribution returned ${densities.length} densities for ${kernels.length} masked layers`);
-  }
-  return kernels.map((k, i) => {
-    const d = densities[i]!;
-    if (!Number.isFinite(d) || d < 0 || d > 1) {
-      throw new RangeError(`distribution density of layer ${k.shape.layerName} must be in [0, 1], got ${d}`);
-    }
-    return Math.min(k.shape.size, Math.max(0, Math.round(d * k.shape.size)));
-  });
-}
 
 /** Inputs of {@link initialMasks}. */
 export interface InitialMaskInputs {

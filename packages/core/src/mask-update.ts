@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PrunableKernel } from './layers.js';
-import { budgetsFromDensities } from './mask-init.js';
+import { budgetsFromDensities } from './budgets.js';
+import { hostMaskSelection } from './mask-selection-host.js';
+import type { LayerChange, LayerSelectionRequest, MaskSelection } from './mask-selection.js';
 import type { MaskState } from './mask-state.js';
 import type { Rng } from './rng.js';
-import { dropPositions, growPositions, selectHighestInactive, selectLowestActive } from './selection.js';
-import type { Distribution, MaskUpdatePolicy, ScoreContext } from './types.js';
+import type { DropCriterion, Distribution, GrowCriterion, MaskUpdatePolicy, ScoreContext } from './types.js';
+
+export type { LayerChange } from './mask-selection.js';
 
 /** Inputs of {@link planUpdate}. */
 export interface UpdateInputs {
@@ -26,31 +29,10 @@ export interface UpdateInputs {
   readonly rng: Rng;
 }
 
-/** The changes one update makes to one layer. */
-export interface LayerChange {
-  /** The layer's mask after the update. */
-  readonly mask: Uint8Array;
-  /** Positions grown that were inactive before the update (they start from the grow initialiser). */
-  readonly newConnections: Int32Array;
-  /** The new mask already on the device (flat float32 0/1), when it was selected there; owned by the plan. */
-  readonly deviceMask?: tf.Tensor;
-}
-
 /** A computed update, or the reason it must be skipped. */
 export type UpdatePlan =
   | { readonly ok: true; readonly layers: readonly LayerChange[]; readonly changedAny: boolean; readonly growInit: MaskUpdatePolicy['growInit']; readonly rng: Rng }
   | { readonly ok: false; readonly reason: string };
-
-async function readScores(t: tf.Tensor): Promise<Float32Array> {
-  const values = (await t.data()) as Float32Array;
-  t.dispose();
-  return values;
-}
-
-function firstNonFinite(values: Float32Array): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
-  return -1;
-}
 
 /** What a criterion sees for masked layer i at this update. */
 export function scoreContext(inputs: UpdateInputs, i: number): ScoreContext {
@@ -127,57 +109,67 @@ export async function growCountsPerLayer(inputs: UpdateInputs, drops: readonly n
   return allocateGrowth(inputs, drops, meanMomentum);
 }
 
+/** What the planner asks of the selection for layer i at one stage. */
+function layerRequest(inputs: UpdateInputs, i: number, stage: 'drop' | 'grow', criterion: DropCriterion | GrowCriterion, count: number): LayerSelectionRequest {
+  const layer = inputs.kernels[i]!.shape;
+  return { index: i, layer, stage, count, criterion, context: () => scoreContext(inputs, i), description: `'${criterion.kind}' ${stage} scores of layer ${layer.layerName}` };
+}
+
+/** Whether two masks of one layer differ anywhere. */
+function differs(before: Uint8Array, after: Uint8Array): boolean {
+  for (let j = 0; j < after.length; j++) if (after[j] !== before[j]) return true;
+  return false;
+}
+
 /**
  * Computes one mask update without changing anything: per layer, how many weights to drop (drop-fraction
  * schedule, or down to the pruning target), which (lowest drop scores among active), how many to grow
  * (the same number, or as redistributed) and which (highest grow scores among the positions inactive after
- * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code).
+ * the drop, so a dropped weight may be regrown and then keeps its value, as in RigL's code). `selection`
+ * turns scores into masks ({@link MaskSelection}: host selection by default, device selection, or any other):
+ * it is handed the layers in order, every drop before any grow, and the first skip it reports ends the update.
  */
-export async function planUpdate(inputs: UpdateInputs): Promise<UpdatePlan> {
+export async function planUpdate(inputs: UpdateInputs, selection: MaskSelection = hostMaskSelection): Promise<UpdatePlan> {
   const { update, kernels, state, rng } = inputs;
-  const context = (i: number): ScoreContext => scoreContext(inputs, i);
 
-  const counts = dropCounts(inputs);
-  if (!Array.isArray(counts)) return { ok: false, reason: counts.reason };
-  const dropCountsPerLayer = counts;
+  const drops = dropCounts(inputs);
+  if (!Array.isArray(drops)) return { ok: false, reason: drops.reason };
 
-  // drop
-  const afterDrop: Uint8Array[] = [];
-  for (let i = 0; i < kernels.length; i++) {
-    if (dropCountsPerLayer[i] === 0) {
-      afterDrop.push(state.mask(i));
-      continue;
+  const round = selection.begin(state);
+  try {
+    // each layer's working mask after the latest stage that changed it; undefined while unchanged
+    const masks: unknown[] = kernels.map(() => undefined);
+
+    // drop
+    for (let i = 0; i < kernels.length; i++) {
+      if (drops[i] === 0) continue;
+      const dropped = await round.drop(layerRequest(inputs, i, 'drop', update.drop, drops[i]!));
+      if (!dropped.ok) return { ok: false, reason: dropped.reason };
+      masks[i] = dropped.mask;
     }
-    const scores = await readScores(tf.tidy(() => update.drop.score(context(i))));
-    const bad = firstNonFinite(scores);
-    if (bad >= 0) return { ok: false, reason: `'${update.drop.kind}' drop scores of layer ${kernels[i]!.shape.layerName} are not finite (value ${scores[bad]} at ${bad})` };
-    afterDrop.push(dropPositions(state.mask(i), selectLowestActive(scores, state.mask(i), dropCountsPerLayer[i]!)));
-  }
 
-  // how many to grow per layer
-  const growCounts = await growCountsPerLayer(inputs, dropCountsPerLayer);
-  if (!Array.isArray(growCounts)) return { ok: false, reason: growCounts.reason };
+    // how many to grow per layer
+    const growCounts = await growCountsPerLayer(inputs, drops);
+    if (!Array.isArray(growCounts)) return { ok: false, reason: growCounts.reason };
 
-  // grow
-  const layers: LayerChange[] = [];
-  let changedAny = false;
-  for (let i = 0; i < kernels.length; i++) {
-    let mask = afterDrop[i]!;
-    let newConnections = new Int32Array(0);
-    if (update.grow && growCounts[i]! > 0) {
-      const scores = await readScores(tf.tidy(() => update.grow!.score(context(i))));
-      const bad = firstNonFinite(scores);
-      if (bad >= 0) return { ok: false, reason: `'${update.grow.kind}' grow scores of layer ${kernels[i]!.shape.layerName} are not finite (value ${scores[bad]} at ${bad})` };
-      const grown = selectHighestInactive(scores, mask, growCounts[i]!);
-      mask = growPositions(mask, grown);
-      const before = state.mask(i);
-      newConnections = grown.filter((p) => before[p] === 0);
+    // grow
+    if (update.grow) {
+      for (let i = 0; i < kernels.length; i++) {
+        if (growCounts[i] === 0) continue;
+        const grown = await round.grow(layerRequest(inputs, i, 'grow', update.grow, growCounts[i]!), masks[i]);
+        if (!grown.ok) return { ok: false, reason: grown.reason };
+        masks[i] = grown.mask;
+      }
     }
-    const before = state.mask(i);
-    if (!changedAny) for (let j = 0; j < mask.length; j++) if (mask[j] !== before[j]) { changedAny = true; break; }
-    layers.push({ mask, newConnections });
+
+    const reason = await round.check();
+    if (reason !== undefined) return { ok: false, reason };
+    const layers = await round.finish(masks);
+    const changedAny = layers.some((change, i) => differs(state.mask(i), change.mask));
+    return { ok: true, layers, changedAny, growInit: update.growInit, rng };
+  } finally {
+    round.release();
   }
-  return { ok: true, layers, changedAny, growInit: update.growInit, rng };
 }
 
 /** Releases the device masks a plan holds (after it was applied, or when it is dropped). */

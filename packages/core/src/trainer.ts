@@ -6,7 +6,8 @@ import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
-import { planUpdateOnDevice } from './mask-update-device.js';
+import { deviceMaskSelection } from './mask-selection-device.js';
+import { hostMaskSelection } from './mask-selection-host.js';
 import { hasMaskSelectKernel } from './mask-select-kernel.js';
 import { resetOptimizerSlots } from './optimizer-slots.js';
 import { Rng } from './rng.js';
@@ -707,16 +708,10 @@ export class SparseTrainer {
       if (this.onEvent) this.pendingUpdateEvent = this.updateEvent(step, started, undefined, reason);
       return false;
     }
-    const plan = await (this.selectsOnDevice() ? planUpdateOnDevice : planUpdate)({
-      step,
-      update,
-      distribution: this.strategy.distribution,
-      kernels: this.masked,
-      state,
-      gradients: denseGrads,
-      momentum: this.momentum,
-      rng: this.rng,
-    });
+    const plan = await planUpdate(
+      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng },
+      this.selectsOnDevice() ? deviceMaskSelection : hostMaskSelection,
+    );
     if (!plan.ok) {
       this.skippedUpdates++;
       this.warnOnce('non-finite-update', step, `step ${step}: ${plan.reason}; this update was skipped and the masks kept (warned once, counted in health())`);

@@ -1,10 +1,11 @@
-import { check } from '@topiary/core';
+import { check, densityBudget } from '@topiary/core';
 import type { LayerShape } from '@topiary/core';
 import { checkLayers } from './layers.js';
 
 /**
  * Turns per-layer densities into integer active-weight counts: round(density_l · size_l), clamped to
- * [0, size_l]. The total differs from Σ density_l · size_l by at most half a weight per layer.
+ * [0, size_l] (core's `densityBudget`, the rounding the engine uses). The total differs from
+ * Σ density_l · size_l by at most half a weight per layer.
  */
 export function densitiesToCounts(layers: readonly LayerShape[], densities: readonly number[]): number[] {
   checkLayers(layers);
@@ -17,7 +18,7 @@ export function densitiesToCounts(layers: readonly LayerShape[], densities: read
   return layers.map((layer, i) => {
     const density = densities[i]!;
     check(Number.isFinite(density) && density >= 0 && density <= 1, `densities[${i}]`, density, 'a number in [0, 1]');
-    return Math.min(layer.size, Math.max(0, Math.round(density * layer.size)));
+    return densityBudget(density, layer.size);
   });
 }
 

@@ -4,8 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findPrunableKernels } from '../layers.js';
 import { initialMasks } from '../mask-init.js';
 import { createMaskState } from '../mask-state.js';
-import { applyUpdatePlan, planUpdate, releaseUpdatePlan, type UpdateInputs, type UpdatePlan } from '../mask-update.js';
+import { applyUpdatePlan, dropCounts, planUpdate, releaseUpdatePlan, type UpdateInputs, type UpdatePlan } from '../mask-update.js';
 import { planUpdateOnDevice } from '../mask-update-device.js';
+import type { MaskSelection } from '../mask-selection.js';
+import { deviceMaskSelection } from '../mask-selection-device.js';
+import { hostMaskSelection } from '../mask-selection-host.js';
 import { Rng } from '../rng.js';
 import { constantSchedule, isUpdateStep, updateSchedule } from '../schedules.js';
 import { countMaskSelectCalls, runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
@@ -251,6 +254,160 @@ describe('SparseTrainer selection option', () => {
     } finally {
       trainer.dispose();
       trainer.model.dispose();
+    }
+  });
+});
+
+describe('planUpdate with a pluggable selection', () => {
+  beforeAll(() => {
+    registerHostMaskSelect('cpu');
+  });
+
+  const inputsAt = (strategy: SparseStrategy, setup: Awaited<ReturnType<typeof setUp>>, step: number, gradients: tf.Tensor[], rng: Rng): UpdateInputs => ({
+    step,
+    update: strategy.update!,
+    distribution: strategy.distribution,
+    kernels: setup.kernels,
+    state: setup.state,
+    gradients,
+    momentum: setup.momentum,
+    rng,
+  });
+
+  /** Rounds the weights and gradients to a few levels, so that scores tie often. */
+  const withTies = (setup: Awaited<ReturnType<typeof setUp>>, gradients: tf.Tensor[]): tf.Tensor[] => {
+    tf.tidy(() => setup.kernels.forEach((k) => k.variable.assign(tf.round(tf.mul(k.variable, 2)))));
+    const rounded = gradients.map((g) => tf.tidy(() => tf.round(g)));
+    tf.dispose(gradients);
+    return rounded;
+  };
+
+  for (const [name, reference] of Object.entries(referenceStrategies)) {
+    if (!reference.create(context).update) continue;
+    it(`host and device selection choose the same masks and new connections for ${name}, ties included`, async () => {
+      const strategy = reference.create(context);
+      const setup = await setUp(strategy, 13);
+      let rng = setup.rng;
+      let compared = 0;
+      try {
+        for (let step = 0; step < context.totalSteps; step++) {
+          if (!isUpdateStep(strategy.update!.schedule, step)) continue;
+          const gradients = withTies(setup, setup.randomise());
+          const tensors = tf.memory().numTensors;
+          const host = await planUpdate(inputsAt(strategy, setup, step, gradients, Rng.fromState(rng.getState())), hostMaskSelection);
+          const device = await planUpdate(inputsAt(strategy, setup, step, gradients, Rng.fromState(rng.getState())), deviceMaskSelection);
+          expect(device.ok && host.ok).toBe(true);
+          if (!device.ok || !host.ok) continue;
+          expect(comparable(device), `update at step ${step}`).toEqual(comparable(host));
+          for (const [i, layer] of device.layers.entries()) {
+            if (layer.deviceMask) expect(Array.from(await layer.deviceMask.data())).toEqual(Array.from(host.layers[i]!.mask));
+            else expect(layer.mask).toBe(setup.state.mask(i));
+          }
+          releaseUpdatePlan(device);
+          expect(tf.memory().numTensors).toBe(tensors);
+          tf.dispose(gradients);
+          compared++;
+          tf.dispose(applyUpdatePlan(host, setup.state, setup.kernels));
+          rng = host.rng;
+        }
+        expect(compared).toBeGreaterThanOrEqual(5);
+      } finally {
+        setup.dispose();
+      }
+    });
+  }
+
+  /** Wraps a selection and records, in order, every call the planner makes to it. */
+  function recording(inner: MaskSelection, overrides: { check?: string } = {}): { selection: MaskSelection; calls: string[] } {
+    const calls: string[] = [];
+    const selection: MaskSelection = {
+      kind: `recording ${inner.kind}`,
+      begin(state) {
+        calls.push('begin');
+        const round = inner.begin(state);
+        return {
+          drop(request) {
+            calls.push(`drop ${request.index} ${request.count} ${request.description}`);
+            return round.drop(request);
+          },
+          grow(request, afterDrop) {
+            calls.push(`grow ${request.index} ${request.count} ${afterDrop === undefined ? 'from current' : 'from dropped'} ${request.description}`);
+            return round.grow(request, afterDrop);
+          },
+          async check() {
+            calls.push('check');
+            const reason = await round.check();
+            return overrides.check ?? reason;
+          },
+          finish(masks) {
+            calls.push(`finish ${masks.length}`);
+            return round.finish(masks);
+          },
+          release() {
+            calls.push('release');
+            round.release();
+          },
+        };
+      },
+    };
+    return { selection, calls };
+  }
+
+  it('hands a custom selection each layer to drop and grow in order, then check, finish and release, and plans what it selects', async () => {
+    const strategy = referenceStrategies['gradient growth (RigL-like)']!.create(context);
+    const setup = await setUp(strategy, 21);
+    try {
+      const gradients = setup.randomise();
+      const inputs = (rng: Rng): UpdateInputs => inputsAt(strategy, setup, 0, gradients, rng);
+      const drops = dropCounts(inputs(setup.rng)) as number[];
+      const names = setup.kernels.map((k) => k.shape.layerName);
+      const { selection, calls } = recording(hostMaskSelection);
+      const recorded = await planUpdate(inputs(Rng.fromState(setup.rng.getState())), selection);
+      const plain = await planUpdate(inputs(Rng.fromState(setup.rng.getState())));
+      tf.dispose(gradients);
+      expect(drops.every((d) => d > 0)).toBe(true);
+      expect(calls).toEqual([
+        'begin',
+        ...drops.map((d, i) => `drop ${i} ${d} 'magnitude' drop scores of layer ${names[i]}`),
+        ...drops.map((d, i) => `grow ${i} ${d} from dropped 'gradient' grow scores of layer ${names[i]}`),
+        'check',
+        `finish ${setup.kernels.length}`,
+        'release',
+      ]);
+      expect(comparable(recorded)).toEqual(comparable(plain));
+    } finally {
+      setup.dispose();
+    }
+  });
+
+  it('stops a custom selection at the first skip it reports, releasing it, and skips when its check says so', async () => {
+    const badDrop: DropCriterion = { kind: 'broken-drop', score: ({ layer, weight }) => (layer.fanOut === 32 ? tf.fill([...layer.shape], Number.NaN) : tf.abs(weight)) };
+    const strategy: SparseStrategy = { name: 'broken', sparsity: 0.8, distribution: uniformTest, init: { kind: 'random' }, update: { schedule: updateSchedule({ begin: 0, end: 10, every: 1 }), drop: badDrop, grow: gradientGrow, dropFraction: constantSchedule(0.3) } };
+    const setup = await setUp(strategy, 22);
+    try {
+      const gradients = setup.randomise();
+      const names = setup.kernels.map((k) => k.shape.layerName);
+      const host = recording(hostMaskSelection);
+      const skipped = await planUpdate(inputsAt(strategy, setup, 0, gradients, setup.rng), host.selection);
+      expect(skipped.ok).toBe(false);
+      if (!skipped.ok) expect(skipped.reason).toMatch(new RegExp(`^'broken-drop' drop scores of layer ${names[1]} are not finite \\(value NaN at 0\\)$`));
+      expect(host.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['begin', 'drop 0', 'drop 1', 'release']);
+
+      // device selection reports nothing until its one check, so every criterion is called
+      const tensors = tf.memory().numTensors;
+      const device = recording(deviceMaskSelection);
+      const deferred = await planUpdate(inputsAt(strategy, setup, 0, gradients, setup.rng), device.selection);
+      expect(deferred).toEqual({ ok: false, reason: `'broken-drop' drop scores of layer ${names[1]} are not finite` });
+      expect(device.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['begin', 'drop 0', 'drop 1', 'drop 2', 'grow 0', 'grow 1', 'grow 2', 'check', 'release']);
+      expect(tf.memory().numTensors).toBe(tensors);
+
+      const vetoing = recording(hostMaskSelection, { check: 'vetoed by the selection' });
+      const vetoed = await planUpdate(inputsAt({ ...strategy, update: { ...strategy.update!, drop: magnitude } }, setup, 0, gradients, setup.rng), vetoing.selection);
+      tf.dispose(gradients);
+      expect(vetoed).toEqual({ ok: false, reason: 'vetoed by the selection' });
+      expect(vetoing.calls.slice(-2)).toEqual(['check', 'release']);
+    } finally {
+      setup.dispose();
     }
   });
 });

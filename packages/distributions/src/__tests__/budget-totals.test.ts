@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { densityBudget } from '@topiary/core';
 import type { Distribution, LayerShape } from '@topiary/core';
 import { densitiesToCounts, erdosRenyi, erdosRenyiKernel, overallSparsity, uniform } from '../index.js';
 import { lenet300100, lenet5, totalSize } from './fixtures.js';
@@ -36,6 +37,11 @@ describe('densitiesToCounts and overallSparsity', () => {
   it('rounds density · size and clamps to the layer size', () => {
     expect(densitiesToCounts(lenet300100, [0.1, 0.2345, 1])).toEqual([23520, 7035, 1000]);
     expect(densitiesToCounts(lenet300100, [0, 1e-9, 0.0005])).toEqual([0, 0, 1]);
+  });
+
+  it("rounds exactly as core's densityBudget, the engine's budgets", () => {
+    const densities = [0.123456, 0.5, 0.0001];
+    expect(densitiesToCounts(lenet300100, densities)).toEqual(lenet300100.map((layer, i) => densityBudget(densities[i]!, layer.size)));
   });
 
   it('computes 1 − Σ active / Σ size', () => {
