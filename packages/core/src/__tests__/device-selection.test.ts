@@ -5,7 +5,6 @@ import { findPrunableKernels } from '../layers.js';
 import { initialMasks } from '../mask-init.js';
 import { createMaskState } from '../mask-state.js';
 import { applyUpdatePlan, dropCounts, planUpdate, releaseUpdatePlan, type UpdateInputs, type UpdatePlan } from '../mask-update.js';
-import { planUpdateOnDevice } from '../mask-update-device.js';
 import type { MaskSelection } from '../mask-selection.js';
 import { deviceMaskSelection } from '../mask-selection-device.js';
 import { hostMaskSelection } from '../mask-selection-host.js';
@@ -17,6 +16,8 @@ import { SparseTrainer } from '../trainer.js';
 import type { ConformanceContext } from '../testing/index.js';
 import type { DropCriterion, GrowCriterion, MaskUpdatePolicy, SparseStrategy } from '../types.js';
 import { gradientGrow, magnitude, referenceStrategies, uniformTest } from '../testing/reference-strategies.js';
+
+const planOnDevice = (inputs: UpdateInputs): Promise<UpdatePlan> => planUpdate(inputs, deviceMaskSelection);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -56,7 +57,7 @@ function comparable(plan: UpdatePlan) {
   return { ok: plan.ok, changedAny: plan.changedAny, growInit: plan.growInit, rngState: plan.rng.getState(), layers: plan.layers.map((l) => ({ mask: Array.from(l.mask), newConnections: Array.from(l.newConnections) })) };
 }
 
-describe('planUpdateOnDevice', () => {
+describe('planUpdate with device selection', () => {
   const compared = ['gradient growth (RigL-like)', 'random growth (SET-like)', 'momentum growth with redistribution (SNFS-like)', 'gradual magnitude pruning'];
   for (const name of compared) {
     it(`selects exactly what the host path selects for ${name} over several updates`, async () => {
@@ -82,7 +83,7 @@ describe('planUpdateOnDevice', () => {
             rng: generator,
           });
           const host = await planUpdate(inputs(Rng.fromState(rng.getState())));
-          const device = await planUpdateOnDevice(inputs(Rng.fromState(rng.getState())));
+          const device = await planOnDevice(inputs(Rng.fromState(rng.getState())));
           tf.dispose(gradients);
           expect(device.ok).toBe(true);
           releaseUpdatePlan(device);
@@ -110,7 +111,7 @@ describe('planUpdateOnDevice', () => {
     try {
       const gradients = setup.randomise();
       const before = setup.kernels.map((_, i) => setup.state.active(i));
-      const plan = await planUpdateOnDevice({ step: 0, update: strategy.update!, distribution: strategy.distribution, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
+      const plan = await planOnDevice({ step: 0, update: strategy.update!, distribution: strategy.distribution, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
       tf.dispose(gradients);
       releaseUpdatePlan(plan);
       expect(plan.ok).toBe(true);
@@ -145,7 +146,7 @@ describe('planUpdateOnDevice', () => {
         const gradients = setup.randomise();
         const masks = setup.kernels.map((_, i) => setup.state.mask(i).slice());
         const tensors = tf.memory().numTensors;
-        const plan = await planUpdateOnDevice({ step: 0, update, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, momentum: undefined, rng: setup.rng });
+        const plan = await planOnDevice({ step: 0, update, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, momentum: undefined, rng: setup.rng });
         expect(tf.memory().numTensors).toBe(tensors);
         tf.dispose(gradients);
         expect(plan.ok).toBe(false);
@@ -165,8 +166,8 @@ describe('planUpdateOnDevice', () => {
       const gradients = setup.randomise();
       const base = { step: 0, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, rng: setup.rng };
       const tensors = tf.memory().numTensors;
-      await expect(planUpdateOnDevice({ ...base, update: { ...strategy.update!, drop: wrongShape }, momentum: setup.momentum })).rejects.toThrow(/'short' drop scores of layer \S+ have shape \[3\] \(3 values\) but the kernel has 768 weights/);
-      const missing = await planUpdateOnDevice({ ...base, update: strategy.update!, momentum: undefined });
+      await expect(planOnDevice({ ...base, update: { ...strategy.update!, drop: wrongShape }, momentum: setup.momentum })).rejects.toThrow(/'short' drop scores of layer \S+ have shape \[3\] \(3 values\) but the kernel has 768 weights/);
+      const missing = await planOnDevice({ ...base, update: strategy.update!, momentum: undefined });
       expect(missing).toEqual({ ok: false, reason: "redistribution 'proportional' needs the dense-gradient momentum, which is missing" });
       expect(tf.memory().numTensors).toBe(tensors);
       tf.dispose(gradients);
@@ -182,7 +183,7 @@ describe('planUpdateOnDevice', () => {
       const gradients = setup.randomise();
       const tensors = tf.memory().numTensors;
       for (let step = 0; step < 6; step++) {
-        const plan = await planUpdateOnDevice({ step, update: strategy.update!, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
+        const plan = await planOnDevice({ step, update: strategy.update!, distribution: uniformTest, kernels: setup.kernels, state: setup.state, gradients, momentum: setup.momentum, rng: setup.rng });
         expect(plan.ok).toBe(true);
         if (plan.ok) tf.dispose(applyUpdatePlan(plan, setup.state, setup.kernels));
         releaseUpdatePlan(plan);
