@@ -74,6 +74,8 @@ export interface ComponentDescriptor<F extends ComponentFamily = ComponentFamily
   readonly doc: string;
   /** The options beside `kind`, as a zod object; unknown keys should be refused (see `closedObject`). */
   readonly options: S;
+  /** Options that build a representative instance, for generic tests and listings. @default {} */
+  readonly example?: z.input<S>;
   /** Builds the component from options that passed `options`. */
   create(options: z.output<S>, context: ComponentContexts[F]): ComponentProducts[F];
 }
@@ -97,6 +99,10 @@ export function defineComponent<F extends ComponentFamily, S extends z.ZodObject
   if (!(descriptor.options instanceof z.ZodObject)) throw new RangeError(`${where}: options must be a zod object schema (z.object or closedObject), got ${typeof descriptor.options}`);
   if (typeof descriptor.create !== 'function') throw new RangeError(`${where}: create must be a function, got ${typeof descriptor.create}`);
   if ('kind' in descriptor.options.shape) throw new RangeError(`${where}: options must not declare 'kind' (it is the descriptor's own)`);
+  if (descriptor.example !== undefined) {
+    const example = descriptor.options.safeParse(descriptor.example, { reportInput: true });
+    if (!example.success) throw new RangeError(`${where}: example must pass the options schema:\n${issueLines(example.error, 'example').join('\n')}`);
+  }
   return Object.freeze({ ...descriptor });
 }
 
@@ -118,6 +124,12 @@ export function createComponent<F extends ComponentFamily, S extends z.ZodObject
   const result = descriptor.options.safeParse(options ?? {}, { reportInput: true });
   if (!result.success) throw new RangeError(issueLines(result.error, path).join('\n'));
   return descriptor.create(result.data as z.output<S>, at.context as ComponentContexts[F]);
+}
+
+/** Builds a descriptor's representative instance from its `example` options (for generic tests over a package's list). */
+export function createExample<F extends ComponentFamily>(descriptor: ComponentDescriptor<F> | AnyComponentDescriptor, context?: ComponentContexts[F]): ComponentProducts[F] {
+  const d = descriptor as ComponentDescriptor<F>;
+  return createComponent(d, d.example, context !== undefined ? { context } : {});
 }
 
 /** The method every product of a family has, by which an option tells a built component from other values. */

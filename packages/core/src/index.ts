@@ -67,7 +67,7 @@ export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, Spa
 export { budgetsFromDensities, densityBudget } from './budgets.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';
-export { componentFamilies, componentOption, componentOptionFamily, createComponent, defineComponent } from './descriptor.js';
+export { componentFamilies, componentOption, componentOptionFamily, createComponent, createExample, defineComponent } from './descriptor.js';
 export type { AnyComponentDescriptor, ComponentContexts, ComponentDescriptor, ComponentFamily, ComponentProducts, CreateComponentAt, PresetContext, ScheduleWindow } from './descriptor.js';
 export { closedObject } from './closed-object.js';
 export { describeIssue, flattenIssues, formatPath, issueLines } from './zod-issues.js';

@@ -35,6 +35,7 @@ export const constantScheduleDescriptor = defineComponent({
   kind: 'constant',
   doc: 'The same value at every step.',
   options: closedObject({ value: finite.describe('The value.') }),
+  example: { value: 0.3 },
   create: ({ value }) => ({ kind: 'constant', valueAt: () => value }),
 });
 
@@ -44,6 +45,7 @@ export const cosineScheduleDescriptor = defineComponent({
   kind: 'cosine',
   doc: 'Cosine decay (RigL eq. 1): floor + (initial − floor)/2 · (1 + cos(π p)), p the progress through [begin, end).',
   options: closedObject({ initial: finite.describe('Value at begin (RigL\'s α).'), floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'), ...offsets }),
+  example: { initial: 0.3 },
   create: (o, window) => {
     const { begin, end } = span(o, window, 'cosine');
     const floor = o.floor ?? 0;
@@ -57,6 +59,7 @@ export const linearScheduleDescriptor = defineComponent({
   kind: 'linear',
   doc: 'Linear decay: floor + (initial − floor)(1 − p), p the progress through [begin, end).',
   options: closedObject({ initial: finite.describe('Value at begin.'), floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'), ...offsets }),
+  example: { initial: 0.3 },
   create: (o, window) => {
     const { begin, end } = span(o, window, 'linear');
     return powerDecay('linear', o.initial, o.floor ?? 0, 1, begin, end);
@@ -74,6 +77,7 @@ export const inversePowerScheduleDescriptor = defineComponent({
     floor: finite.optional().describe('Value reached at end and kept after it. Default 0.'),
     ...offsets,
   }),
+  example: { initial: 0.3, power: 2 },
   create: (o, window) => {
     const { begin, end } = span(o, window, 'inverse-power');
     return powerDecay(o.power === 1 ? 'linear' : 'inverse-power', o.initial, o.floor ?? 0, o.power, begin, end);

@@ -57,6 +57,7 @@ export const customDistributionDescriptor = defineComponent({
   kind: 'custom',
   doc: 'A density per layer name, with a default for the layers not named (RigL\'s custom sparsity map).',
   options: customDistributionOptions,
+  example: { densities: {}, default: 0.1 },
   create: (options): CustomDistribution => {
     const fallback = options.default;
     const dense = frozenDense(options.dense);

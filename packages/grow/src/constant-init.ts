@@ -15,6 +15,7 @@ export const constantInitDescriptor = defineComponent({
   kind: 'constant',
   doc: 'Grown weights all start at one value.',
   options: closedObject({ value: z.number().describe('The value every grown weight starts at.') }),
+  example: { value: 0.01 },
   create: ({ value }): GrowInitializer => ({
     kind: 'constant',
     values(ctx) {

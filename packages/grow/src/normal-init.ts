@@ -22,6 +22,7 @@ export const normalInitDescriptor = defineComponent({
   kind: 'normal',
   doc: 'Grown weights drawn from N(0, σ²) with the engine\'s generator.',
   options: normalInitOptions,
+  example: { std: 0.01 },
   create: ({ std }): GrowInitializer => ({
     kind: 'normal',
     values: (ctx) => hostValues(ctx.layer, 'normal init', () => std * ctx.rng.normal()),

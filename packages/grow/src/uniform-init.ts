@@ -19,6 +19,7 @@ export const uniformInitDescriptor = defineComponent({
   kind: 'uniform',
   doc: 'Grown weights drawn from U(−limit, limit) with the engine\'s generator.',
   options: uniformInitOptions,
+  example: { limit: 0.01 },
   create: ({ limit }): GrowInitializer => ({
     kind: 'uniform',
     values: (ctx) => hostValues(ctx.layer, 'uniform init', () => limit * (2 * ctx.rng.float() - 1)),

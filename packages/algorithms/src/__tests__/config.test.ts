@@ -81,7 +81,7 @@ describe('JSON strategy configs', () => {
     fails({ method: 'lottery', sparsity: 0.9 }, /algorithm\.method/);
     fails({ method: 'rigl', sparsity: 0.9, distribution: { kind: 'erdos' } }, /algorithm\.distribution\.kind/);
     fails({ method: 'rigl', sparsity: 0.9, updateEvry: 10 }, /algorithm: unknown key "updateEvry" \(did you mean "updateEvery"\?\)/);
-    fails({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'mystery' }, dropFraction: { kind: 'constant', value: 0.1 } } }, /algorithm\.update\.drop\.kind: must be one of "magnitude", "random", "saliency", "set" \(got "mystery"\)/);
+    fails({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'mystery' }, dropFraction: { kind: 'constant', value: 0.1 } } }, /algorithm\.update\.drop\.kind: must be one of "magnitude", "random", .* \(got "mystery"\)/);
     fails({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'magnitude' } } }, /algorithm\.update\.dropFraction: an update needs/);
     expect(() => parseStrategyConfig({ method: 'rigl' })).toThrow(/sparsity/);
   });

@@ -1,7 +1,8 @@
 import { closedObject, componentOption, createComponent, defineComponent, descriptorUnion, scheduleDescriptors } from '@topiary/core';
 import type { ComponentDescriptor, MaskUpdatePolicy, Schedule, ScheduleWindow, SparseStrategy, UpdateSchedule } from '@topiary/core';
 import { erdosRenyiKernel } from '@topiary/distributions';
-import { zerosInit } from '@topiary/grow';
+import { magnitudeDrop } from '@topiary/drop';
+import { randomGrow, zerosInit } from '@topiary/grow';
 import { z } from 'zod';
 import { presetUpdateSchedule } from './common.js';
 import { endFractionField, positiveIntField, presetFields, stepField } from './fields.js';
@@ -118,6 +119,7 @@ export const customDescriptor = defineComponent({
   kind: 'custom',
   doc: 'A hand-composed strategy: distribution, initialisation, criteria, schedules and redistribution chosen one by one.',
   options: customOptions,
+  example: { sparsity: 0.9, totalSteps: 1000, update: { drop: magnitudeDrop(), grow: randomGrow(), dropFraction: { kind: 'cosine', initial: 0.3 } } },
   create: (options, context): SparseStrategy => {
     const path = context?.path ?? 'custom';
     const init = options.init ?? { kind: 'random' as const };

@@ -41,6 +41,7 @@ export const magnitudePruningDescriptor = defineComponent({
   kind: 'pruning',
   doc: 'Gradual magnitude pruning (Zhu & Gupta 2017): start dense, prune by |w| along a cubic schedule to the final sparsity, no regrowth.',
   options: pruningOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options, context): SparseStrategy => {
     const every = options.updateEvery ?? 100;
     const begin = Math.round((options.begin ?? 0) * options.totalSteps);

@@ -34,6 +34,7 @@ export const riglDescriptor = defineComponent({
   kind: 'rigl',
   doc: 'RigL (Evci et al. 2020): drop by magnitude, grow by dense-gradient magnitude, cosine-decayed α = 0.3 every 100 steps until 75% of training.',
   options: riglOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options, context): SparseStrategy => {
     const schedule = presetUpdateSchedule(context?.path ?? 'rigl', options.totalSteps, options, { end: 0.75 });
     return {

@@ -36,6 +36,7 @@ export const setDescriptor = defineComponent({
   kind: 'set',
   doc: 'SET (Mocanu et al. 2018): drop ζ = 0.3 of the weights closest to zero on each sign, grow as many at random, once per epoch until the end.',
   options: setOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options, context): SparseStrategy => {
     const schedule = presetUpdateSchedule(context?.path ?? 'set', options.totalSteps, options, { end: 1, every: perEpoch(options) });
     const rule = options.dropRule ?? 'sign';

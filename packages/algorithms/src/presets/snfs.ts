@@ -45,6 +45,7 @@ export const snfsDescriptor = defineComponent({
   kind: 'snfs',
   doc: 'Sparse momentum (Dettmers & Zettlemoyer 2019): prune p = 0.5 by magnitude, regrow by dense-gradient momentum, redistributed across layers, once per epoch.',
   options: snfsOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options, context): SparseStrategy => {
     const schedule = presetUpdateSchedule(context?.path ?? 'snfs', options.totalSteps, options, { end: 1, every: perEpoch(options) });
     const floor = options.dropFractionFloor ?? 0.005;

@@ -30,6 +30,7 @@ export const snipDescriptor = defineComponent({
   kind: 'snip',
   doc: 'SNIP (Lee et al. 2019): keep the weights with the largest saliency |w · ∂L/∂w| on the first batch, then static.',
   options: snipOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options): SparseStrategy => ({
     name: 'snip',
     sparsity: options.sparsity,

@@ -20,5 +20,6 @@ export const staticSparseDescriptor = defineComponent({
   kind: 'static',
   doc: 'Static sparse training: a random mask from the distribution (ERK by default), never changed.',
   options: staticOptions,
+  example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options): SparseStrategy => ({ name: 'static', sparsity: options.sparsity, distribution: options.distribution ?? erdosRenyiKernel(), init: { kind: 'random' } }),
 });

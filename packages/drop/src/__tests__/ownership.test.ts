@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dropCriterionKinds, magnitudeDrop, randomDrop, saliencyDrop, setDrop } from '../index.js';
-import type { DropCriterionKind } from '../index.js';
+import { dropCriterionDescriptors, dropCriterionKinds, magnitudeDrop } from '../index.js';
+import { createExample } from '@topiary/core';
 import type { DropCriterion } from '@topiary/core';
 import { contextOf, disposeContext } from './fixtures.js';
 
@@ -14,16 +14,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const factories: Record<DropCriterionKind, () => DropCriterion> = {
-  magnitude: magnitudeDrop,
-  random: randomDrop,
-  saliency: saliencyDrop,
-  set: setDrop,
-};
-
-/** Every factory with its default options, plus the option paths that take another code path. */
+/** Every descriptor built from its example options, plus the option paths that take another code path. */
 const cases: [string, () => DropCriterion][] = [
-  ...Object.entries(factories),
+  ...dropCriterionDescriptors.map((d): [string, () => DropCriterion] => [d.kind, () => createExample(d)]),
   ['magnitude with tie-break noise', () => magnitudeDrop({ tieBreakNoise: 1e-5 })],
 ];
 
@@ -34,9 +27,10 @@ function context() {
 }
 
 describe('drop criteria: shared contract', () => {
-  it('dropCriterionKinds lists exactly the kinds the factories produce', () => {
-    expect([...dropCriterionKinds].sort()).toEqual(Object.keys(factories).sort());
-    for (const kind of dropCriterionKinds) expect(factories[kind]().kind).toBe(kind);
+  it('every descriptor builds a criterion of its own kind, and dropCriterionKinds lists them', () => {
+    expect(dropCriterionKinds).toEqual(dropCriterionDescriptors.map((d) => d.kind));
+    for (const d of dropCriterionDescriptors) expect(createExample(d).kind).toBe(d.kind);
+    expect(new Set(dropCriterionKinds).size).toBe(dropCriterionKinds.length);
   });
 
   it.each(cases)('%s returns a new float32 tensor of the kernel shape and leaks nothing', (_, create) => {
