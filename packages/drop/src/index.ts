@@ -3,5 +3,7 @@ export type { MagnitudeDropOptions } from './magnitude-drop.js';
 export { randomDrop, randomDropDescriptor } from './random-drop.js';
 export { saliencyDrop, saliencyDropDescriptor } from './saliency-drop.js';
 export { setDrop, setDropDescriptor } from './set-drop.js';
+export { mestDrop, mestDropDescriptor } from './mest-drop.js';
+export type { MestDropOptions } from './mest-drop.js';
 export { dropCriterionDescriptors, dropCriterionKinds } from './descriptors.js';
 export type { DropCriterionKind } from './descriptors.js';
