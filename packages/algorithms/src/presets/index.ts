@@ -1,6 +1,7 @@
 import { customDescriptor } from './custom.js';
 import { denseDescriptor } from './dense.js';
 import { magnitudePruningDescriptor } from './magnitude-pruning.js';
+import { mestDescriptor } from './mest.js';
 import { riglDescriptor } from './rigl.js';
 import { setDescriptor } from './set.js';
 import { snfsDescriptor } from './snfs.js';
@@ -20,9 +21,11 @@ export type { SnipOptions } from './snip.js';
 export { magnitudePruning, magnitudePruningDescriptor } from './magnitude-pruning.js';
 export type { MagnitudePruningOptions } from './magnitude-pruning.js';
 export { dense, denseDescriptor } from './dense.js';
+export { mest, mestDescriptor } from './mest.js';
+export type { MestOptions } from './mest.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor]);
