@@ -12,7 +12,7 @@ import { createModel, FASHION_MNIST_SHAPE, type ModelDataShape } from '../models
 import type { ModelConfig } from '../models/model-config.js';
 import type { DataConfig, RunConfig } from '../train/config.js';
 import { dataShapeOf, datasetOptionsOf } from '../train/run-experiment.js';
-import { canonicalJson } from '../results/canonical-json.js';
+import { canonicalJson } from '../json/canonical-json.js';
 import { describeRun, type ResolvedRun } from './resolve-runs.js';
 import type { SuiteProblem } from './suite-error.js';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { configHash } from '../results/config-hash.js';
+import { configHash } from '../train/config-hash.js';
 import { runConfigSchema, type RunConfig } from '../train/config.js';
-import type { JsonValue } from './dotted-path.js';
+import type { JsonValue } from '../json/dotted-path.js';
 import { checkRuns, type CheckRunsOptions } from './check-runs.js';
 import { expandGrid } from './expand-grid.js';
 import { formatJsonPath } from './json-path.js';
