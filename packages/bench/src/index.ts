@@ -1,10 +1,11 @@
 // Data sets, models and single runs.
 export { loadDataset, bundledSubsetDir } from './data/load-dataset.js';
-export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset, SubsetManifest } from './data/load-dataset.js';
+export type { SubsetManifest } from './data/load-dataset.js';
+export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset } from './data/loaded-dataset.js';
 export { prepareData } from './data/prepare-data.js';
 export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
 export { DatasetError } from './data/dataset-error.js';
-export { featureSizeOf, numClassesOf } from './data/load-dataset.js';
+export { featureSizeOf, numClassesOf } from './data/loaded-dataset.js';
 export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
 export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
 export { loadUserDataset, MAX_CLASSES } from './data/user-dataset.js';
