@@ -1,10 +1,11 @@
 // Data sets, models and single runs.
 export { loadDataset, bundledSubsetDir } from './data/load-dataset.js';
-export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset, SubsetManifest } from './data/load-dataset.js';
+export type { SubsetManifest } from './data/load-dataset.js';
+export type { DatasetInfo, DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset } from './data/loaded-dataset.js';
 export { prepareData } from './data/prepare-data.js';
 export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
 export { DatasetError } from './data/dataset-error.js';
-export { featureSizeOf, numClassesOf } from './data/load-dataset.js';
+export { featureSizeOf, numClassesOf } from './data/loaded-dataset.js';
 export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
 export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
 export { loadUserDataset, MAX_CLASSES } from './data/user-dataset.js';
@@ -57,7 +58,8 @@ export type { BackendName, SelectedBackend } from './backend/select-backend.js';
 export { axisSchema, suiteSchema } from './suite/suite-schema.js';
 export type { Axes, Axis, Suite, SuiteInput } from './suite/suite-schema.js';
 export { expandGrid } from './suite/expand-grid.js';
-export type { AxisLabel, PlannedRun } from './suite/expand-grid.js';
+export type { PlannedRun } from './suite/expand-grid.js';
+export type { AxisLabel } from './json/axis-label.js';
 export { describeRun, resolveRuns } from './suite/resolve-runs.js';
 export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/resolve-runs.js';
 export { loadSuite, parseSuite, resolveConfigPaths, resolveSuite } from './suite/load-suite.js';
@@ -83,8 +85,8 @@ export { serveRuns } from './runner/worker-protocol.js';
 export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './runner/worker-protocol.js';
 
 // Results: records, tables, plots.
-export { canonicalJson, sha256OfJson } from './results/canonical-json.js';
-export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './results/config-hash.js';
+export { canonicalJson, sha256OfJson } from './json/canonical-json.js';
+export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './train/config-hash.js';
 export { allUpdatesSkipped, gitStateSchema, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
 export type { FlopsSummary, GitState, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
@@ -135,7 +137,7 @@ export { createProgram, main } from './cli/main.js';
 // Types and schemas the public API refers to.
 export { axesSchema } from './suite/suite-schema.js';
 export type { ConfigPatch } from './suite/expand-grid.js';
-export type { JsonObject, JsonValue } from './suite/dotted-path.js';
+export type { JsonObject, JsonValue } from './json/dotted-path.js';
 export { flopsSummarySchema, layerDensitySchema, lossSummarySchema } from './results/run-record.js';
 export type { DataFileRole } from './data/fashion-mnist-files.js';
 export type { DataOrigin } from './data/locate-fashion-mnist.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, checkPositiveInteger } from '@topiary/core';
-import { featureSizeOf, numClassesOf, type ImageSet } from './load-dataset.js';
+import { featureSizeOf, numClassesOf, type ImageSet } from './loaded-dataset.js';
 import type { PixelNormalization } from './normalization.js';
 import { seededPermutation } from './permutation.js';
 

@@ -1,4 +1,4 @@
-import { featureSizeOf, type ImageSet } from './load-dataset.js';
+import { featureSizeOf, type ImageSet } from './loaded-dataset.js';
 
 /** Input normalisation: 'none' scales pixels to [0, 1]; 'standardize' then subtracts the mean and divides by the std. */
 export type NormalizeMode = 'none' | 'standardize';

@@ -1,5 +1,5 @@
 import { Rng, check } from '@topiary/core';
-import type { DatasetInfo, ImageSet, LoadedDataset } from './load-dataset.js';
+import type { DatasetInfo, ImageSet, LoadedDataset } from './loaded-dataset.js';
 import { computeNormalization, type NormalizeMode, type PixelNormalization } from './normalization.js';
 import { seededPermutation } from './permutation.js';
 import { gatherExamples } from './stratified-subset.js';

@@ -1,6 +1,6 @@
 import { Rng } from '@topiary/core';
 import { seededPermutation } from './permutation.js';
-import { featureSizeOf, type ImageSet } from './load-dataset.js';
+import { featureSizeOf, type ImageSet } from './loaded-dataset.js';
 
 /**
  * Picks `perClass` examples of every class, deterministically for a seed: walks a seeded permutation of all

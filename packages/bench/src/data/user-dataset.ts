@@ -7,7 +7,7 @@ import { DatasetError } from './dataset-error.js';
 import type { UserDatasetKind } from './dataset-name.js';
 import { MNIST_FORMAT_FILES, type DataFileRole } from './fashion-mnist-files.js';
 import { decompressIfGzip, parseIdx } from './idx.js';
-import type { DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset } from './load-dataset.js';
+import type { DataFileInfo, ImageSet, LoadDatasetOptions, LoadedDataset } from './loaded-dataset.js';
 import { findDataFiles } from './locate-fashion-mnist.js';
 import { parseNpy, parseNpz, type NpyArray } from './npy.js';
 

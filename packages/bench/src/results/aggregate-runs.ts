@@ -1,6 +1,5 @@
-import { getPath, type JsonValue } from '../suite/dotted-path.js';
-import type { AxisLabel } from '../suite/expand-grid.js';
-import { labelOf } from '../suite/expand-grid.js';
+import { getPath, type JsonValue } from '../json/dotted-path.js';
+import { labelOf, type AxisLabel } from '../json/axis-label.js';
 import { allUpdatesSkipped, type RunRecord } from './run-record.js';
 import { summarize, type SummaryStat } from './summary-stats.js';
 

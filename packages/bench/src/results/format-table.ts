@@ -1,4 +1,4 @@
-import type { AxisLabel } from '../suite/expand-grid.js';
+import type { AxisLabel } from '../json/axis-label.js';
 import type { AggregateRow, AggregateTable } from './aggregate-runs.js';
 import type { SummaryStat } from './summary-stats.js';
 

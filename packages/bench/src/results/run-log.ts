@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flattenIssues } from '../suite/zod-issues.js';
+import { flattenIssues, formatPath } from '@topiary/core';
 import { JsonLinesAppender, readJsonLines } from './jsonl-file.js';
 import { runRecordSchema, type RunRecord } from './run-record.js';
 
@@ -41,7 +41,7 @@ export async function readRunRecords(path: string): Promise<RunRecords> {
   values.forEach((value, i) => {
     const parsed = runRecordSchema.safeParse(value);
     if (!parsed.success) {
-      const problems = flattenIssues(parsed.error).map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`);
+      const problems = flattenIssues(parsed.error).map((issue) => `${formatPath('', issue.path) || '(record)'}: ${issue.message}`);
       throw new Error(`${file}: record ${i + 1} is not a run record:\n  ${problems.slice(0, 5).join('\n  ')}`);
     }
     if (seen.has(parsed.data.hash)) {

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { flattenIssues, formatPath } from '@topiary/core';
 import { z } from 'zod';
-import { flattenIssues } from '../suite/zod-issues.js';
 import { readJsonLines } from './jsonl-file.js';
 import { gitStateSchema } from './run-record.js';
 
@@ -206,7 +206,7 @@ export async function readTrainingLog(file: string): Promise<TrainingLog> {
   const lines = values.map((value, i) => {
     const parsed = trainingLogLineSchema.safeParse(value);
     if (!parsed.success) {
-      const problems = flattenIssues(parsed.error).map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`);
+      const problems = flattenIssues(parsed.error).map((issue) => `${formatPath('', issue.path) || '(line)'}: ${issue.message}`);
       throw new Error(`${file}: line ${i + 1} is not a training-log line:\n  ${problems.slice(0, 5).join('\n  ')}`);
     }
     return parsed.data;

@@ -1,5 +1,6 @@
 // Entry module of a bench worker process (forked by the worker pool): runs experiments as the parent asks.
-import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../data/load-dataset.js';
+import { loadDataset } from '../data/load-dataset.js';
+import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.js';
 import { runExperiment, type RunProgress as StepProgress } from '../train/run-experiment.js';
 import { packageVersions } from './package-versions.js';
 import { toMeasurements } from './to-measurements.js';

@@ -7,12 +7,13 @@ import { findKernelLayers, type LayerShape } from '@topiary/core';
 import { batchesPerEpoch } from '../data/batches.js';
 import type { DatasetRequest, UserDatasetKind } from '../data/dataset-name.js';
 import { isUserDatasetKind } from '../data/dataset-name.js';
-import { bundledSubsetDir, loadDataset, type LoadDatasetOptions, type LoadedDataset, type SubsetManifest } from '../data/load-dataset.js';
+import { bundledSubsetDir, loadDataset, type SubsetManifest } from '../data/load-dataset.js';
+import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.js';
 import { createModel, FASHION_MNIST_SHAPE, type ModelDataShape } from '../models/create-model.js';
 import type { ModelConfig } from '../models/model-config.js';
 import type { DataConfig, RunConfig } from '../train/config.js';
 import { dataShapeOf, datasetOptionsOf } from '../train/run-experiment.js';
-import { canonicalJson } from '../results/canonical-json.js';
+import { canonicalJson } from '../json/canonical-json.js';
 import { describeRun, type ResolvedRun } from './resolve-runs.js';
 import type { SuiteProblem } from './suite-error.js';
 

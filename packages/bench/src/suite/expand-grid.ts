@@ -1,9 +1,6 @@
-import { deepMerge, setPath, splitPath, type JsonObject, type JsonValue } from './dotted-path.js';
+import { labelOf, type AxisLabel } from '../json/axis-label.js';
+import { deepMerge, setPath, splitPath, type JsonObject, type JsonValue } from '../json/dotted-path.js';
 import type { Axes, Axis, Suite } from './suite-schema.js';
-import { canonicalJson } from '../results/canonical-json.js';
-
-/** How a run shows one axis in tables: the value itself when it is a primitive, otherwise a label. */
-export type AxisLabel = string | number | boolean | null;
 
 /** One change an axis value makes to the configuration, and where in the suite file it was written. */
 export interface ConfigPatch {
@@ -42,11 +39,6 @@ export interface PlannedRun {
   readonly raw: JsonObject;
   /** The axis patches applied, in order. */
   readonly patches: readonly ConfigPatch[];
-}
-
-/** The table label of an axis value: primitives as they are, objects and arrays as canonical JSON. */
-export function labelOf(value: JsonValue): AxisLabel {
-  return value === null || typeof value !== 'object' ? value : canonicalJson(value);
 }
 
 /** `valuesKey` is the key holding a values axis's list in the file: `values`, or none in the map form. */

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { configHash } from '../results/config-hash.js';
+import { flattenIssues } from '@topiary/core';
+import { configHash } from '../train/config-hash.js';
 import { runConfigSchema, type RunConfig } from '../train/config.js';
-import type { JsonValue } from './dotted-path.js';
+import type { JsonValue } from '../json/dotted-path.js';
 import { checkRuns, type CheckRunsOptions } from './check-runs.js';
 import { expandGrid } from './expand-grid.js';
 import { formatJsonPath } from './json-path.js';
 import { locateInSuite, resolveRuns, type ResolvedRun } from './resolve-runs.js';
 import { SuiteError, type SuiteProblem } from './suite-error.js';
 import { suiteSchema, type Suite } from './suite-schema.js';
-import { flattenIssues } from './zod-issues.js';
 
 /** A suite file read, expanded and validated: the runs it asks for. */
 export interface LoadedSuite {

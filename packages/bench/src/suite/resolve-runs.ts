@@ -1,10 +1,11 @@
+import { flattenIssues } from '@topiary/core';
 import type { z } from 'zod';
-import { isPlainObject, setPath, type JsonObject, type JsonValue } from './dotted-path.js';
-import type { AxisLabel, PlannedRun } from './expand-grid.js';
+import { isPlainObject, setPath, type JsonObject, type JsonValue } from '../json/dotted-path.js';
+import type { AxisLabel } from '../json/axis-label.js';
+import type { PlannedRun } from './expand-grid.js';
 import { formatJsonPath } from './json-path.js';
 import type { Suite } from './suite-schema.js';
 import { SuiteError, type SuiteProblem } from './suite-error.js';
-import { flattenIssues } from './zod-issues.js';
 
 /** A validated run of a suite. */
 export interface ResolvedRun<C> {

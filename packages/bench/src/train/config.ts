@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { closedObject, strategyConfigSchema } from '@topiary/algorithms';
+import { flattenIssues, formatPath } from '@topiary/core';
 import { DATASET_REQUESTS } from '../data/dataset-name.js';
 import { modelConfigSchema } from '../models/model-config.js';
-import { flattenIssues } from '../suite/zod-issues.js';
 
 /** Data sets the bench can load. */
 export const datasetNameSchema = z.enum(DATASET_REQUESTS);
@@ -209,10 +209,13 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 /** A run configuration as written in JSON (optional fields may be left out). */
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
-/** Formats a zod error as one line per problem, each starting with its JSON path (e.g. `training.epochs`) and showing the refused value. */
+/**
+ * Formats a zod error as one line per problem (one per unknown key), each starting with its path
+ * (e.g. `training.epochs`, `model.hidden[1]`) and showing the refused value.
+ */
 export function formatConfigIssues(error: z.ZodError): string {
   return flattenIssues(error)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map((issue) => `${formatPath('', issue.path) || '(root)'}: ${issue.message}`)
     .join('\n');
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { checkPositiveInteger } from '@topiary/core';
 import { gatherInputs, sequentialBatchIndices } from '../data/batches.js';
-import { featureSizeOf, type ImageSet } from '../data/load-dataset.js';
+import { featureSizeOf, type ImageSet } from '../data/loaded-dataset.js';
 import type { PixelNormalization } from '../data/normalization.js';
 
 /**

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '@topiary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchesPerEpoch, makeBatch, sequentialBatchIndices, shuffledBatchIndices } from '../batches.js';
-import type { ImageSet, LoadedDataset } from '../load-dataset.js';
+import type { ImageSet, LoadedDataset } from '../loaded-dataset.js';
 import { computeNormalization } from '../normalization.js';
 import { prepareData } from '../prepare-data.js';
 

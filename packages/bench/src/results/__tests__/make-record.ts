@@ -1,4 +1,4 @@
-import { sha256OfJson } from '../canonical-json.js';
+import { sha256OfJson } from '../../json/canonical-json.js';
 import { RUN_RECORD_FORMAT, type RunRecord } from '../run-record.js';
 
 /** Builds a hand-made run record for tests; the hash follows from method, sparsity, seed and `extra`. */

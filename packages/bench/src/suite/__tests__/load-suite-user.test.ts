@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configHash } from '../../results/config-hash.js';
+import { configHash } from '../../train/config-hash.js';
 import { parseRunConfig } from '../../train/config.js';
 import { loadSuite } from '../load-suite.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configHash } from '../../results/config-hash.js';
+import { configHash } from '../../train/config-hash.js';
 import { loadSuite, parseJsonText, parseSuite, resolveSuite } from '../load-suite.js';
 import { SuiteError } from '../suite-error.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sha256OfJson } from '../../results/canonical-json.js';
+import { sha256OfJson } from '../../json/canonical-json.js';
 import { expandGrid } from '../expand-grid.js';
 import { resolveRuns } from '../resolve-runs.js';
 import { SuiteError } from '../suite-error.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha256OfJson } from '../../results/canonical-json.js';
+import { sha256OfJson } from '../../json/canonical-json.js';
 import { parseShard, selectShard } from '../shard.js';
 
 const runsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ index: i, hash: sha256OfJson({ i }) }));

@@ -40,6 +40,7 @@ describe('parseRunConfig', () => {
     expect(() => parseRunConfig({ training: { batchSize: 0 } })).toThrow(/training\.batchSize: .*\(got 0\)/);
     expect(() => parseRunConfig({ data: { dataset: 'mnist' } })).toThrow(/data\.dataset: .*\(got "mnist"\)/);
     expect(() => parseRunConfig({ seed: 1.5 })).toThrow(/seed: /);
+    expect(() => parseRunConfig({ model: { kind: 'mlp', hidden: [300, 0] } })).toThrow(/model\.hidden\[1\]: .*\(got 0\)/);
     expect(() =>
       parseRunConfig({ training: { lrSchedule: { kind: 'multistep', milestones: [5, 2] } } }),
     ).toThrow(/training\.lrSchedule\.milestones: milestones must be strictly increasing/);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { configHash } from '../../results/config-hash.js';
+import { configHash } from '../config-hash.js';
 import { parseRunConfig } from '../config.js';
 
 describe('logging config', () => {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, type LoadedDataset } from '../../data/load-dataset.js';
+import { loadDataset } from '../../data/load-dataset.js';
+import type { LoadedDataset } from '../../data/loaded-dataset.js';
 import type { TrainingLogEntry } from '../../results/training-log.js';
 import { trainingLogEntrySchema } from '../../results/training-log.js';
 import { parseRunConfig } from '../config.js';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, type LoadDatasetOptions, type LoadedDataset } from '../../data/load-dataset.js';
+import { loadDataset } from '../../data/load-dataset.js';
+import type { LoadDatasetOptions, LoadedDataset } from '../../data/loaded-dataset.js';
 import { parseRunConfig } from '../config.js';
 import { runExperiment, type RunProgress } from '../run-experiment.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../../train/config.js';
+import { parseRunConfig } from '../config.js';
 import { configHash } from '../config-hash.js';
 
 const run = (data: Record<string, unknown>) => parseRunConfig({ algorithm: { method: 'dense' }, data });

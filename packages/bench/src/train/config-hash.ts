@@ -1,5 +1,5 @@
-import { sha256OfJson } from './canonical-json.js';
-import type { RunConfig } from '../train/config.js';
+import { sha256OfJson } from '../json/canonical-json.js';
+import type { RunConfig } from './config.js';
 
 /**
  * Config fields that say where or how a run executes, not what it computes: the folder a named data set's files
