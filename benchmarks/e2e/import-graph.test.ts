@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkImportGraph, describeReport } from './import-graph/check-import-graph.js';
-import { KNOWN_VIOLATIONS } from './import-graph/known-violations.js';
 import { listWorkspacePackages } from './import-graph/workspace-packages.js';
 import { repositoryRoot } from './topiary-process.js';
 
@@ -33,11 +32,7 @@ describe('the import graph of this repository', () => {
   it('is one-way at file, folder and package level', async () => {
     const { report, problems } = await check(repositoryRoot);
     expect(report.files).toBeGreaterThan(250);
-    const headline = (problem: string) => problem.split('\n')[0]!;
-    const unexpected = problems.filter((problem) => !KNOWN_VIOLATIONS.includes(headline(problem)));
-    const gone = KNOWN_VIOLATIONS.filter((known) => !problems.some((problem) => headline(problem) === known));
-    if (gone.length > 0) console.warn(`fixed, so delete from benchmarks/e2e/import-graph/known-violations.ts:\n${gone.join('\n')}`);
-    expect(unexpected, `imports that are not one-way:\n${unexpected.join('\n')}`).toEqual([]);
+    expect(problems, `imports that are not one-way:\n${problems.join('\n')}`).toEqual([]);
   });
 });
 

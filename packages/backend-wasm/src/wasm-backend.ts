@@ -8,7 +8,7 @@ import {
   localFilePath,
   WASM_PACKAGE,
 } from './wasm-binary-location.js';
-import { nativeKernelNames, setWasmMatMulKernels, startNativeKernels, wasmMatMulKernelsInfo } from './native/native-kernels.js';
+import { nativeKernelNames, setWasmMatMulKernels, startNativeKernels, wasmMatMulKernelsInfo } from './kernels/native-kernels.js';
 import { resolveWasmBackendOptions, type ResolvedWasmBackendOptions, type WasmBackendOptions } from './wasm-options.js';
 
 type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');

@@ -12,10 +12,10 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runConv2DBackpropFilter, runConv2DBackpropInput } from '../kernels/conv-gradients.js';
-import { matMulCall, runMatMul } from '../kernels/mat-mul.js';
-import { runMaxPoolGrad } from '../kernels/max-pool-grad.js';
-import { KernelRuntime } from './kernel-runtime.js';
+import { runConv2DBackpropFilter, runConv2DBackpropInput } from './conv-gradients.js';
+import { matMulCall, runMatMul } from './mat-mul.js';
+import { runMaxPoolGrad } from './max-pool-grad.js';
+import { KernelRuntime } from '../native/kernel-runtime.js';
 
 /** Which kernels the wasm backend runs for products and convolution gradients: Topiary's (SIMD, threads) or the ones they replace. */
 export type WasmMatMulKernels = 'topiary' | 'tfjs';
