@@ -1,11 +1,10 @@
 import { closedObject, createComponent, defineComponent } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
-import { erdosRenyiKernel } from '@topiary/distributions';
 import { mestDrop } from '@topiary/drop';
 import { randomGrow } from '@topiary/grow';
 import { z } from 'zod';
-import { defaultGrowInit, dropFractionSchedule, presetUpdateSchedule } from './common.js';
 import { dropScheduleField, fractionField, presetFields, updateOptionFields } from './fields.js';
+import { riglDescriptor } from './rigl.js';
 
 const mestOptions = closedObject({
   ...presetFields,
@@ -35,20 +34,9 @@ export const mestDescriptor = defineComponent({
   doc: 'MEST (Yuan et al. 2021): drop by |w| + λ|∂L/∂w|, grow at random; no dense gradient. RigL\'s schedule and ERK.',
   options: mestOptions,
   example: { sparsity: 0.9, totalSteps: 1000, lambda: 0.01 },
-  create: (options, context): SparseStrategy => {
-    const schedule = presetUpdateSchedule(context?.path ?? 'mest', options.totalSteps, options, { end: 0.75 });
-    return {
-      name: 'mest',
-      sparsity: options.sparsity,
-      distribution: options.distribution ?? erdosRenyiKernel(),
-      init: { kind: 'random' },
-      update: {
-        schedule,
-        drop: mestDrop({ lambda: options.lambda }),
-        grow: randomGrow(),
-        growInit: defaultGrowInit(options),
-        dropFraction: dropFractionSchedule(options.dropSchedule ?? 'cosine', options.dropFraction ?? 0.3, schedule),
-      },
-    };
-  },
+  create: ({ lambda, ...rigl }, context): SparseStrategy => ({
+    // RigL's schedule and distribution with MEST's criteria: one implementation of the update window
+    ...riglDescriptor.create({ ...rigl, drop: mestDrop({ lambda }), grow: randomGrow() }, { path: context?.path ?? 'mest' }),
+    name: 'mest',
+  }),
 });
