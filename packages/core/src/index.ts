@@ -15,6 +15,7 @@ export type {
   ScoreContext,
   SparseStrategy,
   UpdateSchedule,
+  UpdateScope,
 } from './types.js';
 export { Rng } from './rng.js';
 export {

@@ -280,7 +280,8 @@ export class SparseTrainer {
     );
     const update = strategy.update;
     if (update !== undefined) {
-      check(!(update.dropFraction && update.targetSparsity), 'strategy.update', 'dropFraction and targetSparsity', 'one of dropFraction (drop-and-grow) or targetSparsity (pruning), not both');
+      check(update.scope === undefined || update.scope === 'layer' || update.scope === 'global', 'strategy.update.scope', update.scope, "'layer' or 'global'");
+      check(!(update.scope === 'global' && update.redistribution), 'strategy.update.redistribution', update.redistribution?.kind ?? 'redistribution', "absent under scope 'global' (both decide per-layer counts)");
       check(!(update.redistribution && !update.grow), 'strategy.update.redistribution', update.redistribution?.kind ?? 'redistribution', 'used only with a grow criterion (redistribution decides where regrowth goes)');
     }
     const momentumNeeds = mergeNeeds(update?.drop.needs, update?.grow?.needs, update?.redistribution?.needs);

@@ -173,7 +173,25 @@ export type MaskInit =
    */
   | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' };
 
-/** How masks change during training; absent for static sparse training. */
+/** Whether an update ranks each layer on its own (`layer`) or all masked layers together (`global`). */
+export type UpdateScope = 'layer' | 'global';
+
+/**
+ * How masks change during training; absent for static sparse training.
+ *
+ * Counts at an update, per layer l with `active_l` active weights and, under a pruning target, budget `b_l`
+ * (the distribution's densities at the target):
+ * - `dropFraction` f alone (drop-and-grow): drop round(f · active_l), grow as many;
+ * - `targetSparsity` alone (pruning): drop max(0, active_l − b_l) and grow none (or as many, when a grow
+ *   criterion is given, so that the mask moves without pruning);
+ * - both (prune and regrow, GraNet, Liu et al. 2021): first prune p_l = max(0, active_l − b_l) with no regrowth,
+ *   then drop r_l = round(f · (active_l − p_l)) of the remaining active weights and regrow as many: the layer drops
+ *   p_l + r_l (one ranking by the drop criterion) and grows r_l, so it ends at its budget.
+ *
+ * With `scope: 'global'` the same formulas are applied to the totals over all masked layers (Σ active_l, and the
+ * overall budget Σ b_l), and the dropped (grown) weights are the lowest drop (highest grow) scores across all
+ * layers in one ranking.
+ */
 export interface MaskUpdatePolicy {
   /** When updates happen. */
   readonly schedule: UpdateSchedule;
@@ -183,12 +201,21 @@ export interface MaskUpdatePolicy {
   readonly grow?: GrowCriterion;
   /** Starting values of grown weights. @default zeros */
   readonly growInit?: GrowInitializer;
-  /** Fraction of each layer's active weights replaced at an update (drop-and-grow methods). */
+  /** Fraction of each layer's active weights replaced at an update (drop-and-grow methods); with `targetSparsity`, of those left after pruning. */
   readonly dropFraction?: Schedule;
-  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share. */
+  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share (globally: all layers to the overall budget). */
   readonly targetSparsity?: Schedule;
-  /** Cross-layer reallocation of the regrowth (SNFS). */
+  /** Cross-layer reallocation of the regrowth (SNFS); excludes `scope: 'global'`, which also decides per-layer counts. */
   readonly redistribution?: Redistribution;
+  /**
+   * `layer` (the default): every layer drops and grows its own count by its own ranking. `global`: the counts are
+   * computed over all masked layers together and the weights dropped (grown) are the lowest drop (highest grow)
+   * scores across all layers, ties to the earlier layer, then the lower flat index. Scores are compared as given:
+   * criteria whose scales differ across layers (e.g. gradient magnitudes) are ranked as they are, as global
+   * magnitude pruning does. The planner reads every layer's scores to the host for the ranking, on the device
+   * selection too (one read per stage). @default 'layer'
+   */
+  readonly scope?: UpdateScope;
 }
 
 /**

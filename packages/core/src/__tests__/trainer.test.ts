@@ -38,10 +38,12 @@ describe('SparseTrainer', () => {
   it('refuses hand-built strategies that contradict themselves, naming the field', () => {
     const model = tinyMlp();
     const base = rigl();
-    const both: SparseStrategy = { ...base, update: { ...base.update!, targetSparsity: constantSchedule(0.5) } };
-    expect(() => new SparseTrainer(model, { strategy: both, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
-      /strategy\.update must be one of dropFraction \(drop-and-grow\) or targetSparsity \(pruning\), not both/,
+    const globalRedistributed: SparseStrategy = { ...base, update: { ...base.update!, scope: 'global', redistribution: { kind: 'momentum', allocate: () => [] } as never } };
+    expect(() => new SparseTrainer(model, { strategy: globalRedistributed, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
+      /strategy\.update\.redistribution must be absent under scope 'global' \(both decide per-layer counts\), got "momentum"/,
     );
+    const badScope: SparseStrategy = { ...base, update: { ...base.update!, scope: 'everywhere' as never } };
+    expect(() => new SparseTrainer(model, { strategy: badScope, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(/strategy\.update\.scope must be 'layer' or 'global', got "everywhere"/);
     const { grow: _grow, ...withoutGrow } = base.update!;
     const noGrow: SparseStrategy = { ...base, update: { ...withoutGrow, redistribution: { kind: 'momentum', allocate: () => [] } as never } };
     expect(() => new SparseTrainer(model, { strategy: noGrow, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(

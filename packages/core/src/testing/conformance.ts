@@ -21,7 +21,10 @@ export interface ConformanceStrategy {
   create(context: ConformanceContext): SparseStrategy;
   /** `change`: masks move at updates with constant counts; `fixed`: masks never move; `prune`: counts only fall. */
   readonly masks: 'change' | 'fixed' | 'prune';
-  /** Whether per-layer counts may move between layers while the total stays (SNFS redistribution). @default false */
+  /**
+   * Whether per-layer counts may move between layers (SNFS redistribution, global ranking): with `change` the total
+   * stays, with `prune` only the total must not rise. @default false
+   */
   readonly redistributes?: boolean;
   /** Whether grown weights start at exactly zero. @default true */
   readonly zeroInit?: boolean;
@@ -140,6 +143,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
               if (!initialActive) {
                 initialActive = actives;
                 initialTotal = summary.activeWeights;
+              } else if (spec.masks === 'prune' && spec.redistributes) {
+                expect(summary.activeWeights).toBeLessThanOrEqual(previousMasks!.reduce((t, m) => t + m.reduce((s, v) => s + v, 0), 0));
               } else if (spec.masks === 'prune') {
                 actives.forEach((a, l) => expect(a).toBeLessThanOrEqual(previousMasks![l]!.reduce((s, v) => s + v, 0)));
               } else if (spec.redistributes) {

@@ -42,7 +42,7 @@ export const proportional: Redistribution = {
 
 const every = (c: ConformanceContext) => updateSchedule({ begin: 0, end: Math.floor(c.totalSteps * 0.75), every: c.updateEvery });
 
-/** One strategy of each kind (RigL-, SET-, SNFS-like, static, SNIP-like, pruning) built from the criteria above. */
+/** One strategy of each kind (RigL-, SET-, SNFS-like, static, SNIP-like, pruning; global pruning, RigL and GraNet-like) built from the criteria above. */
 export const referenceStrategies: Record<string, ConformanceStrategy> = {
   'gradient growth (RigL-like)': {
     masks: 'change',
@@ -100,6 +100,50 @@ export const referenceStrategies: Record<string, ConformanceStrategy> = {
         schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
         drop: magnitude,
         targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
+      },
+    }),
+  },
+  'global magnitude pruning': {
+    masks: 'prune',
+    create: (c) => ({
+      name: 'global-pruning-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'dense' },
+      update: {
+        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
+        drop: magnitude,
+        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
+        scope: 'global',
+      },
+    }),
+  },
+  'global gradient growth (RigL-like)': {
+    masks: 'change',
+    redistributes: true,
+    create: (c) => ({
+      name: 'global-rigl-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'random' },
+      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }), scope: 'global' },
+    }),
+  },
+  'global pruning with regrowth (GraNet-like)': {
+    masks: 'prune',
+    redistributes: true,
+    create: (c) => ({
+      name: 'granet-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'dense' },
+      update: {
+        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
+        drop: magnitude,
+        grow: gradientGrow,
+        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
+        dropFraction: cosineSchedule({ initial: 0.3, end: c.totalSteps }),
+        scope: 'global',
       },
     }),
   },
