@@ -46,7 +46,9 @@ const jsonCases: [string, unknown, string, string][] = [
   ['target sparsity 1', update({ grow: undefined, targetSparsity: { kind: 'constant', value: 1 } }), 'algorithm.update.targetSparsity.value', '(got 1)'],
   ['polynomial final 1.2', update({ grow: undefined, targetSparsity: { kind: 'polynomial', final: 1.2 } }), 'algorithm.update.targetSparsity.final', '(got 1.2)'],
   ['pruning start above final', update({ grow: undefined, targetSparsity: { kind: 'polynomial', initial: 0.9 } }), 'algorithm.update.targetSparsity.initial', '(got 0.9)'],
-  ['drop fraction and target sparsity', update({ ...drift, targetSparsity: { kind: 'constant', value: 0.5 } }), 'algorithm.update.targetSparsity', 'contradicts dropFraction'],
+  ['drop fraction and target sparsity without growth', update({ ...drift, grow: undefined, targetSparsity: { kind: 'constant', value: 0.5 } }), 'algorithm.update.dropFraction', 'needs a grow criterion (update.grow)'],
+  ['global scope with redistribution', update({ ...drift, scope: 'global', redistribution: { kind: 'momentum' } }), 'algorithm.update.redistribution', "contradicts scope 'global'"],
+  ['unknown update scope', update({ ...drift, scope: 'network' }), 'algorithm.update.scope', '(got "network")'],
   ['redistribution without growth', update({ ...drift, grow: undefined, redistribution: { kind: 'momentum' } }), 'algorithm.update.redistribution', '(got {"kind":"momentum"})'],
   ['update without a schedule', update({}), 'algorithm.update.dropFraction', 'an update needs dropFraction'],
   ['unknown schedule key', update({ dropFraction: { kind: 'cosine', initial: 0.3, flor: 0.1 } }), 'algorithm.update.dropFraction', '"flor" (did you mean "floor"?)'],
@@ -65,6 +67,7 @@ const apiCases: [string, () => unknown, string, string][] = [
   ['pruning updateEvery above span', () => magnitudePruning({ sparsity: 0.5, totalSteps: 100, updateEvery: 500 }), 'magnitudePruning.updateEvery', '(got 500)'],
   ['static distribution not an object', () => staticSparse({ sparsity: 0.5, totalSteps: 10, distribution: 'erk' as never }), 'staticSparse.distribution', '(got "erk")'],
   ['snip scope', () => snip({ sparsity: 0.5, totalSteps: 10, scope: 'net' as never }), 'snip.scope', '(got "net")'],
+  ['pruning scope', () => magnitudePruning({ sparsity: 0.5, totalSteps: 100, scope: 'net' as never }), 'magnitudePruning.scope', '(got "net")'],
 ];
 
 function messageOf(run: () => unknown): string {

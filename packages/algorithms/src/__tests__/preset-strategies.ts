@@ -9,6 +9,7 @@ export const presetConformanceStrategies: Record<string, ConformanceStrategy> = 
   staticSparse: { masks: 'fixed', create: (c) => staticSparse({ sparsity: c.sparsity, totalSteps: c.totalSteps }) },
   snip: { masks: 'fixed', create: (c) => snip({ sparsity: c.sparsity, totalSteps: c.totalSteps }) },
   magnitudePruning: { masks: 'prune', create: (c) => magnitudePruning({ sparsity: c.sparsity, totalSteps: c.totalSteps, updateEvery: c.updateEvery, end: 0.6 }) },
+  'magnitudePruning (global)': { masks: 'prune', create: (c) => magnitudePruning({ sparsity: c.sparsity, totalSteps: c.totalSteps, updateEvery: c.updateEvery, end: 0.6, scope: 'global' }) },
 };
 
 /** Dense, checked separately: sparsity 0 and nothing ever masked. */

@@ -107,3 +107,13 @@ describe('composition', () => {
     trainer.dispose();
   });
 });
+
+describe('magnitudePruning scope', () => {
+  it("is per layer by default and global (global magnitude pruning) with scope 'global', in TypeScript and JSON", async () => {
+    const { resolveStrategy } = await import('../index.js');
+    expect(magnitudePruning({ sparsity: 0.9, totalSteps: 1000 }).update!.scope).toBeUndefined();
+    expect(magnitudePruning({ sparsity: 0.9, totalSteps: 1000, scope: 'global' }).update!.scope).toBe('global');
+    expect(resolveStrategy({ method: 'pruning', sparsity: 0.9, scope: 'global' }, { totalSteps: 1000 }).update!.scope).toBe('global');
+    expect(resolveStrategy({ method: 'custom', sparsity: 0.9, update: { drop: { kind: 'magnitude' }, targetSparsity: { kind: 'polynomial' }, scope: 'global' } }, { totalSteps: 1000 }).update!.scope).toBe('global');
+  });
+});

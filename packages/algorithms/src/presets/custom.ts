@@ -5,7 +5,7 @@ import { magnitudeDrop } from '@topiary/drop';
 import { randomGrow, zerosInit } from '@topiary/grow';
 import { z } from 'zod';
 import { presetUpdateSchedule } from './common.js';
-import { endFractionField, positiveIntField, presetFields, stepField } from './fields.js';
+import { endFractionField, positiveIntField, presetFields, stepField, updateScopeField } from './fields.js';
 import { DEFAULT_SCORED_SCOPE, scoredScopeField } from './snip.js';
 
 /** A schedule written `{ "kind": …, …options }`, in TypeScript and JSON alike; its window is the update window. */
@@ -38,23 +38,27 @@ const updateOptions = closedObject({
   drop: componentOption('drop').describe('Which active weights are dropped.'),
   grow: componentOption('grow').optional().describe('Which inactive positions are grown; none for pruning.'),
   growInit: componentOption('growInit').optional().describe('Starting values of grown weights. Default zeros.'),
-  dropFraction: scheduleConfigSchema.superRefine(valuesWithin('fraction')).optional().describe('Drop-and-grow: the fraction of active weights replaced at each update, over the update window. Excludes targetSparsity.'),
-  targetSparsity: scheduleConfigSchema.superRefine(valuesWithin('sparsity')).optional().describe("Pruning: the sparsity reached at each update, reaching its final value (default: the strategy's sparsity) at the window's last step. Excludes dropFraction."),
-  redistribution: componentOption('redistribution').optional().describe('Reallocates regrowth across layers; needs grow.'),
+  dropFraction: scheduleConfigSchema.superRefine(valuesWithin('fraction')).optional().describe('Drop-and-grow: the fraction of active weights replaced at each update, over the update window. With targetSparsity: the fraction of the weights left after pruning that is replaced (prune and regrow, GraNet); needs grow.'),
+  targetSparsity: scheduleConfigSchema.superRefine(valuesWithin('sparsity')).optional().describe("Pruning: the sparsity reached at each update, reaching its final value (default: the strategy's sparsity) at the window's last step. May combine with dropFraction."),
+  redistribution: componentOption('redistribution').optional().describe("Reallocates regrowth across layers; needs grow; excludes scope 'global'."),
+  scope: updateScopeField.optional().describe("`layer`: every layer drops and grows its own count (the default); `global`: counts over all masked layers and one ranking of the scores across layers (global magnitude pruning, global RigL, GraNet). Scores are compared as given."),
 }).superRefine((update, ctx) => {
   if (update.dropFraction === undefined && update.targetSparsity === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['dropFraction'], message: 'an update needs dropFraction (drop-and-grow) or targetSparsity (pruning)', input: undefined });
+    ctx.addIssue({ code: 'custom', path: ['dropFraction'], message: 'an update needs dropFraction (drop-and-grow), targetSparsity (pruning) or both (prune and regrow)', input: undefined });
   }
-  if (update.dropFraction !== undefined && update.targetSparsity !== undefined) {
+  if (update.dropFraction !== undefined && update.targetSparsity !== undefined && update.grow === undefined) {
     ctx.addIssue({
       code: 'custom',
-      path: ['targetSparsity'],
-      message: `contradicts dropFraction ${JSON.stringify(update.dropFraction)}: give dropFraction (drop-and-grow) or targetSparsity (pruning), not both`,
-      input: update.targetSparsity,
+      path: ['dropFraction'],
+      message: 'with targetSparsity, dropFraction replaces weights after pruning and needs a grow criterion (update.grow); without growth give targetSparsity alone',
+      input: update.dropFraction,
     });
   }
   if (update.redistribution !== undefined && update.grow === undefined) {
     ctx.addIssue({ code: 'custom', path: ['redistribution'], message: 'needs a grow criterion (update.grow): redistribution reallocates regrowth, and without growth sparsity would drift', input: update.redistribution });
+  }
+  if (update.redistribution !== undefined && update.scope === 'global') {
+    ctx.addIssue({ code: 'custom', path: ['redistribution'], message: "contradicts scope 'global': both decide per-layer counts; give one of them", input: update.redistribution });
   }
 });
 
@@ -101,12 +105,14 @@ function updatePolicy(update: z.output<typeof updateOptions>, schedule: UpdateSc
     ...(update.dropFraction ? { dropFraction: scheduleOver(update.dropFraction as ScheduleConfig, { begin: schedule.begin, end: schedule.end }, `${path}.dropFraction`) } : {}),
     ...(update.targetSparsity ? { targetSparsity: scheduleOver(update.targetSparsity as ScheduleConfig, { begin: schedule.begin, end: last, final: sparsity }, `${path}.targetSparsity`) } : {}),
     ...(update.redistribution ? { redistribution: update.redistribution } : {}),
+    ...(update.scope === 'global' ? { scope: 'global' as const } : {}),
   };
 }
 
 /**
  * A hand-composed strategy: any distribution, initialisation, drop and grow criteria, grown-weight initialiser,
- * drop-fraction or target-sparsity schedule (core's schedules, over the update window) and redistribution.
+ * drop-fraction and/or target-sparsity schedule (core's schedules, over the update window; both: prune, then
+ * replace a fraction of the rest), redistribution and update scope (`global`: one ranking across layers).
  * RigL with momentum growth, or MEST-like drop with random growth, are each one value of these options.
  */
 export function custom(options: CustomOptions): SparseStrategy {

@@ -11,6 +11,9 @@ export const positiveIntField = z.number().int('must be an integer').positive('m
 export const stepField = z.number().int('must be an integer step').min(0, 'must be ≥ 0');
 /** A fraction of training in (0, 1] (T_end). */
 export const endFractionField = z.number().gt(0, 'must be > 0 (a fraction of totalSteps in (0, 1])').max(1, 'must be ≤ 1 (a fraction of totalSteps in (0, 1])');
+/** Whether mask updates rank each layer on its own or all masked layers together (core's `MaskUpdatePolicy.scope`). */
+export const updateScopeField = z.enum(['layer', 'global']);
+
 /** Drop-fraction schedule shapes a preset may use. */
 export const dropScheduleField = z.enum(['cosine', 'constant', 'linear']);
 

@@ -1,5 +1,6 @@
 import { customDescriptor } from './custom.js';
 import { denseDescriptor } from './dense.js';
+import { granetDescriptor } from './granet.js';
 import { magnitudePruningDescriptor } from './magnitude-pruning.js';
 import { mestDescriptor } from './mest.js';
 import { riglDescriptor } from './rigl.js';
@@ -23,9 +24,11 @@ export type { MagnitudePruningOptions } from './magnitude-pruning.js';
 export { dense, denseDescriptor } from './dense.js';
 export { mest, mestDescriptor } from './mest.js';
 export type { MestOptions } from './mest.js';
+export { granet, granetDescriptor } from './granet.js';
+export type { GranetOptions } from './granet.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor]);
