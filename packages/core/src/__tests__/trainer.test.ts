@@ -4,7 +4,6 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
 import { fitCallback } from '../fit-callback.js';
-import { constantSchedule } from '../schedules.js';
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { SparseTrainer } from '../trainer.js';
 import type { DropCriterion, SparseStrategy } from '../types.js';
