@@ -8,16 +8,20 @@ export { DatasetError } from './data/dataset-error.js';
 export { featureSizeOf, numClassesOf } from './data/loaded-dataset.js';
 export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
 export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
-export { loadUserDataset, MAX_CLASSES } from './data/user-dataset.js';
-export type { UserArray, UserDatasetArrays, UserDatasetLoader } from './data/user-dataset.js';
+export { loadUserDataset } from './data/user-dataset.js';
+export type { UserDatasetLoader } from './data/user-dataset.js';
+export { MAX_CLASSES } from './data/dataset-arrays.js';
+export type { UserArray, UserDatasetArrays } from './data/dataset-arrays.js';
 export { encodeNpy, parseNpy, parseNpz } from './data/npy.js';
 export type { NpyArray } from './data/npy.js';
 export { parseCsv } from './data/csv.js';
 export type { CsvTable } from './data/csv.js';
 export { buildModel } from './models/build-model.js';
 export type { ModelDataSize } from './models/build-model.js';
-export { checkModelFitsData, createModel, FASHION_MNIST_SHAPE, loadTfjsModel, modelInputShape } from './models/create-model.js';
-export type { ModelBuilder, ModelBuilderContext, ModelDataShape } from './models/create-model.js';
+export { checkModelFitsData, createModel, loadTfjsModel, modelInputShape } from './models/create-model.js';
+export type { ModelBuilder } from './models/create-model.js';
+export { FASHION_MNIST_SHAPE } from './models/model-context.js';
+export type { ModelBuilderContext, ModelDataShape } from './models/model-context.js';
 export { ModelError } from './models/model-error.js';
 export {
   lenet300100ConfigSchema,

@@ -3,33 +3,11 @@ import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '@topiary/core';
-import { importUserModule } from '../data/user-dataset.js';
+import { importUserModule } from '../data/import-module.js';
 import { buildModel } from './build-model.js';
 import type { ModelConfig, ModuleModelConfig } from './model-config.js';
+import { FASHION_MNIST_SHAPE, type ModelBuilderContext, type ModelDataShape } from './model-context.js';
 import { ModelError } from './model-error.js';
-
-/** The shape of the data a model is made for. */
-export interface ModelDataShape {
-  /** Shape of one example, e.g. [28, 28] or [13]. */
-  readonly featureShape: readonly number[];
-  /** Number of classes. */
-  readonly numClasses: number;
-  /** The data set, named in errors (e.g. `fashion-mnist` or a file). */
-  readonly source: string;
-}
-
-/** Fashion-MNIST's shape: 28×28 examples, 10 classes. */
-export const FASHION_MNIST_SHAPE: ModelDataShape = { featureShape: [28, 28], numClasses: 10, source: 'fashion-mnist' };
-
-/** What a user model module's builder receives besides its options and seed: the bench's own tfjs copies. */
-export interface ModelBuilderContext {
-  /** The bench's `@tensorflow/tfjs-core`. */
-  readonly tf: typeof tf;
-  /** The bench's `@tensorflow/tfjs-layers`. */
-  readonly tfl: typeof tfl;
-  /** The data the model is for. */
-  readonly data: ModelDataShape;
-}
 
 /** A user model module's export: `(options, seed, { tf, tfl, data }) => tfl.LayersModel` (or a promise of one). */
 export type ModelBuilder = (options: Readonly<Record<string, unknown>>, seed: number, context: ModelBuilderContext) => tfl.LayersModel | Promise<tfl.LayersModel>;
@@ -247,13 +225,19 @@ async function buildModuleModel(config: ModuleModelConfig, seed: number, shape: 
   } catch (cause) {
     throw new ModelError(config.path, `the builder '${config.export}' threw: ${(cause as Error).message}`, 'Fix the builder so that it returns a tfjs-layers model.', { cause });
   }
-  const looksLikeModel = typeof model === 'object' && model !== null && typeof (model as tfl.LayersModel).predict === 'function' && Array.isArray((model as tfl.LayersModel).layers) && Array.isArray((model as tfl.LayersModel).inputs);
+  return expectLayersModel(model, config.path, `the builder '${config.export}'`);
+}
+
+/** `value` as a tfjs-layers model, or a {@link ModelError} naming `file` and `who` (the builder) when it is none. */
+function expectLayersModel(value: unknown, file: string, who: string): tfl.LayersModel {
+  const looksLikeModel = typeof value === 'object' && value !== null && typeof (value as tfl.LayersModel).predict === 'function' && Array.isArray((value as tfl.LayersModel).layers) && Array.isArray((value as tfl.LayersModel).inputs);
   if (!looksLikeModel) {
     throw new ModelError(
-      config.path,
-      `the builder '${config.export}' returned ${model === null ? 'null' : typeof model}, expected a tfjs-layers model (tfl.sequential(…) or tfl.model(…))`,
+      file,
+      `${who} returned ${value === null ? 'null' : typeof value}, expected a tfjs-layers model (tfl.sequential(…) or tfl.model(…))`,
       'Return the model from the builder, built with the tfl passed in its third argument.',
     );
   }
-  return model as tfl.LayersModel;
+  return value as tfl.LayersModel;
 }
+

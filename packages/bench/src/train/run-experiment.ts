@@ -7,7 +7,8 @@ import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batche
 import { loadDataset } from '../data/load-dataset.js';
 import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.js';
 import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
-import { createModel, modelInputShape, type ModelDataShape } from '../models/create-model.js';
+import { createModel, modelInputShape } from '../models/create-model.js';
+import type { ModelDataShape } from '../models/model-context.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
 import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
