@@ -6,12 +6,16 @@ export { prepareData } from './data/prepare-data.js';
 export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
 export { DatasetError } from './data/dataset-error.js';
 export { featureSizeOf, numClassesOf } from './data/loaded-dataset.js';
-export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
-export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
+export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isDatasetRequest, isFashionMnistRequest, isUserDatasetKind } from './data/dataset-name.js';
+export type { DatasetName, DatasetRequest, PluginDatasetName, UserDatasetKind } from './data/dataset-name.js';
 export { loadUserDataset } from './data/user-dataset.js';
 export type { UserDatasetLoader } from './data/user-dataset.js';
 export { MAX_CLASSES } from './data/dataset-arrays.js';
 export type { UserArray, UserDatasetArrays } from './data/dataset-arrays.js';
+export { defineDataset } from './data/dataset-descriptor.js';
+export type { DatasetDescriptor } from './data/dataset-descriptor.js';
+export { DatasetRegistry } from './data/dataset-registry.js';
+export type { RegisteredDataset } from './data/dataset-registry.js';
 export { encodeNpy, parseNpy, parseNpz } from './data/npy.js';
 export type { NpyArray } from './data/npy.js';
 export { parseCsv } from './data/csv.js';
@@ -22,8 +26,14 @@ export { checkModelFitsData, createModel, loadTfjsModel, modelInputShape } from 
 export type { ModelBuilder } from './models/create-model.js';
 export { FASHION_MNIST_SHAPE } from './models/model-context.js';
 export type { ModelBuilderContext, ModelDataShape } from './models/model-context.js';
+export { defineModel } from './models/model-descriptor.js';
+export type { ModelDescriptor } from './models/model-descriptor.js';
+export { ModelRegistry } from './models/model-registry.js';
+export type { RegisteredModel } from './models/model-registry.js';
 export { ModelError } from './models/model-error.js';
 export {
+  BUILTIN_MODEL_KINDS,
+  isBuiltinModelConfig,
   lenet300100ConfigSchema,
   lenet5ConfigSchema,
   mlpConfigSchema,
@@ -39,6 +49,7 @@ export type {
   ModelConfig,
   ModelConfigInput,
   ModuleModelConfig,
+  PluginModelConfig,
   TfjsModelConfig,
 } from './models/model-config.js';
 export {
@@ -91,7 +102,15 @@ export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './
 // Results: records, tables, plots.
 export { canonicalJson, sha256OfJson } from './json/canonical-json.js';
 export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './train/config-hash.js';
-export { allUpdatesSkipped, gitStateSchema, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
+export {
+  allUpdatesSkipped,
+  gitStateSchema,
+  RUN_RECORD_FORMAT,
+  runHealthSchema,
+  runMeasurementsSchema,
+  runRecordSchema,
+  runWarningSchema,
+} from './results/run-record.js';
 export type { FlopsSummary, GitState, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
 export type { RunRecords } from './results/run-log.js';

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '@topiary/core';
+import { issueLines, Rng } from '@topiary/core';
 import { importUserModule } from '../data/import-module.js';
 import { buildModel } from './build-model.js';
-import type { ModelConfig, ModuleModelConfig } from './model-config.js';
+import { isBuiltinModelConfig, type ModelConfig, type ModuleModelConfig, type PluginModelConfig } from './model-config.js';
 import { FASHION_MNIST_SHAPE, type ModelBuilderContext, type ModelDataShape } from './model-context.js';
+import type { ModelRegistry } from './model-registry.js';
 import { ModelError } from './model-error.js';
 
 /** A user model module's export: `(options, seed, { tf, tfl, data }) => tfl.LayersModel` (or a promise of one). */
@@ -14,30 +15,11 @@ export type ModelBuilder = (options: Readonly<Record<string, unknown>>, seed: nu
 
 /**
  * Creates the model of any config for data of `shape`: builds a built-in, loads a tfjs model.json (with its weights
- * when it has them) or calls a user module's builder, then checks that it fits the data
- * ({@link checkModelFitsData}). The caller owns and disposes the model.
+ * when it has them), calls a user module's builder or builds a plugin's model (from `models`), then checks that it
+ * fits the data ({@link checkModelFitsData}). The caller owns and disposes the model.
  */
-export async function createModel(config: ModelConfig, seed: number, shape: ModelDataShape = FASHION_MNIST_SHAPE): Promise<tfl.LayersModel> {
-  const features = shape.featureShape.reduce((a, b) => a * b, 1);
-  let model: tfl.LayersModel;
-  let file: string;
-  switch (config.kind) {
-    case 'tfjs':
-      file = config.path;
-      model = await loadTfjsModel(config.path, seed);
-      break;
-    case 'module':
-      file = config.path;
-      model = await buildModuleModel(config, seed, shape);
-      break;
-    default:
-      file = `model (kind '${config.kind}')`;
-      try {
-        model = buildModel(config, seed, { features, classes: shape.numClasses });
-      } catch (error) {
-        throw new ModelError('model.kind', (error as Error).message, 'Pick a model that takes the data\'s examples.');
-      }
-  }
+export async function createModel(config: ModelConfig | PluginModelConfig, seed: number, shape: ModelDataShape = FASHION_MNIST_SHAPE, models?: ModelRegistry): Promise<tfl.LayersModel> {
+  const { model, file } = isBuiltinModelConfig(config) ? await createBuiltinModel(config, seed, shape) : await createPluginModel(config, seed, shape, models);
   try {
     checkModelFitsData(model, shape, file);
   } catch (error) {
@@ -45,6 +27,46 @@ export async function createModel(config: ModelConfig, seed: number, shape: Mode
     throw error;
   }
   return model;
+}
+
+/** A built model and the file (or config field) its problems are reported at. */
+interface BuiltModel {
+  readonly model: tfl.LayersModel;
+  readonly file: string;
+}
+
+async function createBuiltinModel(config: ModelConfig, seed: number, shape: ModelDataShape): Promise<BuiltModel> {
+  switch (config.kind) {
+    case 'tfjs':
+      return { model: await loadTfjsModel(config.path, seed), file: config.path };
+    case 'module':
+      return { model: await buildModuleModel(config, seed, shape), file: config.path };
+    default:
+      try {
+        const features = shape.featureShape.reduce((a, b) => a * b, 1);
+        return { model: buildModel(config, seed, { features, classes: shape.numClasses }), file: `model (kind '${config.kind}')` };
+      } catch (error) {
+        throw new ModelError('model.kind', (error as Error).message, 'Pick a model that takes the data\'s examples.');
+      }
+  }
+}
+
+async function createPluginModel(config: PluginModelConfig, seed: number, shape: ModelDataShape, models: ModelRegistry | undefined): Promise<BuiltModel> {
+  const plugin = models?.get(config.kind);
+  if (!plugin) {
+    throw new ModelError('model.kind', `unknown model kind ${JSON.stringify(config.kind)}`, 'Name a built-in model, or load the plugin that provides it (the suite\'s "plugins", or --plugin).');
+  }
+  const file = `${plugin.source} (model ${JSON.stringify(config.kind)})`;
+  const { kind: _kind, ...options } = config;
+  const parsed = plugin.descriptor.options.safeParse(options, { reportInput: true });
+  if (!parsed.success) throw new ModelError(file, issueLines(parsed.error, 'model').join('; '), 'Give the options the model takes.');
+  let model: unknown;
+  try {
+    model = await plugin.descriptor.build(parsed.data, seed, { tf, tfl, data: shape } satisfies ModelBuilderContext);
+  } catch (cause) {
+    throw new ModelError(file, `build() threw: ${(cause as Error).message}`, 'Fix the builder so that it returns a tfjs-layers model.', { cause });
+  }
+  return { model: expectLayersModel(model, file, 'build()'), file };
 }
 
 /** The input shape of a model without the batch dimension, e.g. [784] or [28, 28, 1]. */
@@ -240,4 +262,3 @@ function expectLayersModel(value: unknown, file: string, who: string): tfl.Layer
   }
   return value as tfl.LayersModel;
 }
-
