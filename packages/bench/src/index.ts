@@ -69,6 +69,14 @@ export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './
 export { selectBackend } from './backend/select-backend.js';
 export type { BackendName, SelectedBackend } from './backend/select-backend.js';
 
+// Plugins: the researcher's own components, models and data sets, loaded from modules.
+export { checkPlugin, definePlugin, PLUGIN_FIELDS } from './plugins/plugin-contract.js';
+export type { TopiaryPlugin } from './plugins/plugin-contract.js';
+export { isPluginError, PluginError } from './plugins/plugin-error.js';
+export { loadPlugin, loadPlugins, pluginSources } from './plugins/load-plugins.js';
+export { builtinPluginSet, combinePlugins, pluginFiles, pluginsNamedBy } from './plugins/plugin-set.js';
+export type { LoadedPlugin, NamedInConfig, PluginBase, PluginFile, PluginSet, PluginSource } from './plugins/plugin-set.js';
+
 // Suites: grids of runs.
 export { axisSchema, suiteSchema } from './suite/suite-schema.js';
 export type { Axes, Axis, Suite, SuiteInput } from './suite/suite-schema.js';
