@@ -61,6 +61,7 @@ export {
   optimizerConfigSchema,
   parseRunConfig,
   runConfigSchema,
+  runConfigSchemaFor,
   trainingConfigSchema,
 } from './train/config.js';
 export type { DataConfig, LoggingConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
@@ -88,7 +89,7 @@ export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/res
 export { loadSuite, parseSuite, resolveConfigPaths, resolveSuite } from './suite/load-suite.js';
 export { checkRuns, modelLayerShapes, trainExamplesOf } from './suite/check-runs.js';
 export type { CheckRunsOptions } from './suite/check-runs.js';
-export type { LoadedSuite, LoadSuiteOptions } from './suite/load-suite.js';
+export type { LoadedSuite, LoadSuiteOptions, ResolveSuiteOptions } from './suite/load-suite.js';
 export { SuiteError } from './suite/suite-error.js';
 export type { SuiteProblem } from './suite/suite-error.js';
 export { parseShard, selectShard } from './suite/shard.js';
@@ -109,7 +110,7 @@ export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './
 
 // Results: records, tables, plots.
 export { canonicalJson, sha256OfJson } from './json/canonical-json.js';
-export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './train/config-hash.js';
+export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity, pluginsUsedBy } from './train/config-hash.js';
 export {
   allUpdatesSkipped,
   gitStateSchema,

@@ -9,6 +9,7 @@ import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.j
 import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
 import { createModel, modelInputShape } from '../models/create-model.js';
 import type { ModelDataShape } from '../models/model-context.js';
+import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
 import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
@@ -39,8 +40,13 @@ export interface RunExperimentOptions {
   readonly useActiveBackend?: boolean;
   /** Receives the trainer's warnings (the first of each kind; all are counted in {@link RunResult.health}). @default console.warn */
   onWarning?(message: string, warning: TrainerWarning): void;
-  /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset */
+  /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset with the plugins' data sets */
   readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
+  /**
+   * The plugins whose components, models and data sets the config may name (`loadPlugins`); the strategy is
+   * resolved with their component registry, the model built and the data loaded with theirs. @default none
+   */
+  readonly pluginSet?: PluginSet;
   /**
    * Receives the run's training log as it trains: a step line every `config.logging.everySteps` steps, a line per
    * mask update (`config.logging.maskUpdates`) and an epoch line after every epoch. Without it the trainer gets no
@@ -138,7 +144,8 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   const trainerSeed = seeds.seed();
   const shuffleRng = seeds.fork();
 
-  const loaded = await (options.loadData ?? loadDataset)(datasetOptionsOf(config.data));
+  const plugins = options.pluginSet ?? builtinPluginSet;
+  const loaded = await (options.loadData ?? ((data: LoadDatasetOptions) => loadDataset(data, plugins.datasets)))(datasetOptionsOf(config.data));
   signal?.throwIfAborted();
   const data = prepareData(loaded, {
     validationSplit: config.data.validationSplit,
@@ -156,14 +163,14 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     );
   }
   const totalSteps = epochs * stepsPerEpoch;
-  const strategy = resolveStrategy(config.algorithm, { totalSteps, stepsPerEpoch, root: 'algorithm' });
+  const strategy = resolveStrategy(config.algorithm, { totalSteps, stepsPerEpoch, root: 'algorithm', registry: plugins.components });
 
   let model: LayersModel | undefined;
   let optimizer: tf.Optimizer | undefined;
   let trainer: SparseTrainer | undefined;
   let currentEpoch = 1;
   try {
-    model = await createModel(config.model, modelSeed, dataShapeOf(loaded));
+    model = await createModel(config.model, modelSeed, dataShapeOf(loaded), plugins.models);
     const inputShape = modelInputShape(model);
     optimizer = buildOptimizer(config.training.optimizer, learningRate);
     trainer = new SparseTrainer(model, {
