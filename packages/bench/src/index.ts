@@ -114,13 +114,15 @@ export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity, pluginsUsedBy } 
 export {
   allUpdatesSkipped,
   gitStateSchema,
+  pluginRecordSchema,
   RUN_RECORD_FORMAT,
   runHealthSchema,
   runMeasurementsSchema,
   runRecordSchema,
   runWarningSchema,
+  strategySummarySchema,
 } from './results/run-record.js';
-export type { FlopsSummary, GitState, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
+export type { FlopsSummary, GitState, LayerDensity, LossSummary, PluginRecord, RunHealth, RunMeasurements, RunRecord, RunWarning, StrategySummary } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
 export type { RunRecords } from './results/run-log.js';
 export {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
-import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
+import { Rng, SparseTrainer, type FlopsReport, type SparseStrategy, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
 import { loadDataset } from '../data/load-dataset.js';
@@ -11,6 +11,7 @@ import { createModel, modelInputShape } from '../models/create-model.js';
 import type { ModelDataShape } from '../models/model-context.js';
 import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
+import type { StrategySummary } from '../results/run-record.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
 import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
@@ -91,6 +92,8 @@ export interface RunResult {
   readonly backend: string;
   /** What the backend reported about itself and why it was chosen. */
   readonly backendDetails: string;
+  /** The strategy as resolved: its name and the kinds of its components (a plugin's kinds among them). */
+  readonly strategy: StrategySummary;
 }
 
 /** The loader options of a run's data config: the data set and where its files are. */
@@ -257,12 +260,27 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       health: trainer.health(),
       backend: backend.name,
       backendDetails: `${backend.details}; ${backend.reason}`,
+      strategy: summarizeStrategy(strategy),
     };
   } finally {
     trainer?.dispose();
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();
   }
+}
+
+/** The name and component kinds of a resolved strategy. */
+function summarizeStrategy(strategy: SparseStrategy): StrategySummary {
+  const update = strategy.update;
+  return {
+    name: strategy.name,
+    distribution: strategy.distribution.kind,
+    init: strategy.init.kind,
+    ...(update ? { drop: update.drop.kind } : {}),
+    ...(update?.grow ? { grow: update.grow.kind } : {}),
+    ...(update?.growInit ? { growInit: update.growInit.kind } : {}),
+    ...(update?.redistribution ? { redistribution: update.redistribution.kind } : {}),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ beforeAll(async () => {
 describe('runExperiment with a plugin set', () => {
   const pluginSet = pluginSetOf({ './lab.mjs': labPlugin });
 
-  it("trains a plugin's model on a plugin's data set with a plugin's drop criterion", async () => {
+  it("trains a plugin's model on a plugin's data set with a plugin's drop criterion, and says what it resolved", async () => {
     const config = parseRunConfig(
       {
         data: { dataset: 'lab:blobs', options: { count: 60 } },
@@ -25,6 +25,7 @@ describe('runExperiment with a plugin set', () => {
     const result = await runExperiment(config, { pluginSet, useActiveBackend: true });
     expect(result.stepsTaken).toBe(6);
     expect(result.data).toMatchObject({ name: 'lab:blobs', origin: 'plugin', source: './lab.mjs', trainCount: 60, numClasses: 3 });
+    expect(result.strategy).toEqual({ name: 'rigl', distribution: 'erk', init: 'random', drop: 'lab:drop', grow: 'gradient', growInit: 'zeros' });
     expect(result.summary.sparsity).toBeCloseTo(0.5, 2);
   });
 
