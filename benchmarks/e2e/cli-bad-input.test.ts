@@ -50,7 +50,7 @@ describe('topiary refuses bad input before any run', () => {
     const result = await topiary(['bench', file, '--out', join(dir, 'out-many')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is invalid \(5 problems\)/);
-    for (const text of ['algorithm.update.drop.kind', '"mystery"', 'rigl.begin', '(got 100)', 'fc7', 'training.batchSize', '(got 512)', 'algorithm.update.redistribution', '(got {"kind":"momentum"})']) {
+    for (const text of ['algorithm.update.drop.kind', '"mystery"', 'algorithm.begin', '(got 100)', 'fc7', 'training.batchSize', '(got 512)', 'algorithm.update.redistribution', '(got {"kind":"momentum"})']) {
       expect(result.stderr).toContain(text);
     }
   });
