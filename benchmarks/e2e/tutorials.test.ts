@@ -2,6 +2,7 @@
 // each is run here the way the tutorial runs it (scripts and the `topiary` CLI as their own processes, started
 // as the root `pnpm topiary` script starts them). The conformance test of tutorial 2 runs as its own test file.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +21,19 @@ interface Finished {
 }
 
 function runNode(args: readonly string[]): Promise<Finished> {
-  const child = spawn(process.execPath, [...node, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return run(spawn(process.execPath, [...node, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Runs a command line the way a shell in the repository root does. */
+function runShell(line: string): Promise<Finished> {
+  return run(spawn('sh', ['-c', line], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+function run(child: ReturnType<typeof spawn>): Promise<Finished> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -51,6 +60,7 @@ const tutorials: Record<string, readonly string[]> = {
     'benchmarks/tutorials/unit-relative-drop.ts',
     'benchmarks/tutorials/unit-relative-drop.test.ts',
     'benchmarks/tutorials/own-criterion.ts',
+    'benchmarks/tutorials/unit-relative-plugin.ts',
     'benchmarks/tutorials/own-criterion-suite.json',
   ],
   'docs/tutorials/03-ablation.md': ['benchmarks/tutorials/ablation-suite.json'],
@@ -77,7 +87,7 @@ describe('tutorials', () => {
     expect(printed).toContain('sparsity 90.00% (26620 of 266200 weights active)');
   });
 
-  it('2: a user drop criterion resolves through the registry, and a suite naming it is refused', { timeout: 120_000 }, async () => {
+  it('2: a user drop criterion resolves through the registry, and a suite naming it runs with its plugin', { timeout: 120_000 }, async () => {
     const page = read('docs/tutorials/02-own-criterion.md');
     const script = await runNode(['benchmarks/tutorials/own-criterion.ts']);
     expect(script.code, script.stderr).toBe(0);
@@ -87,14 +97,37 @@ describe('tutorials', () => {
     expect(printed.map(measured)).toEqual(shown.map(measured));
     expect(printed[1]).toMatch(/^RigL, unit-relative drop: drop unit-relative, .*sparsity 90\.00%/);
 
-    const out = join(mkdtempSync(join(tmpdir(), 'topiary-tutorial-2-')), 'out');
-    const bench = await runNode([cliMain, 'bench', 'benchmarks/tutorials/own-criterion-suite.json', '--out', out]);
-    expect(bench.code).toBe(2);
-    const refusal = outputLines(bench.stderr);
-    expect(refusal.length).toBeGreaterThan(1);
-    const shownRefusal = shownOutput(page, '$ pnpm topiary bench benchmarks/tutorials/own-criterion-suite.json');
-    for (const line of refusal) expect(shownRefusal).toContain(line);
-    expect(existsSync(join(out, 'runs.jsonl'))).toBe(false);
+    // the suite, with the commands the page shows, into a folder of our own
+    const shownDir = 'topiary-out/unit-relative';
+    const commands = fencedBlocks(page)
+      .filter((b) => b.lang === 'sh')
+      .flatMap((b) => b.body.trimEnd().split('\n'))
+      .filter((line) => line.includes(shownDir));
+    expect(commands.map((c) => c.split(' ')[0])).toEqual(['pnpm', 'node']);
+    const dir = join(mkdtempSync(join(tmpdir(), 'topiary-tutorial-2-')), 'unit-relative');
+    const bench = await runNode([cliMain, ...commands[0]!.slice('pnpm topiary '.length).split(' ').map((arg) => arg.replace(shownDir, dir))]);
+    expect(bench.code, bench.stderr).toBe(0);
+    const benchLines = outputLines(bench.stdout);
+    const benchShown = shownOutput(page, 'unit-relative-drop: 2 runs');
+    const anyWorkers = (line: string) => line.replace(/on \d+ worker\(s\)/, 'on N worker(s)').replace(dir, shownDir);
+    expect(anyWorkers(benchLines[0]!)).toBe(anyWorkers(benchShown[0]!));
+    expect(anyWorkers(benchLines.at(-1)!)).toBe(benchShown.at(-1));
+
+    // the records name the plugin with the sha256 of its file, and the unit-relative run trained with its drop
+    const sha256 = createHash('sha256').update(readFileSync(join(root, 'benchmarks/tutorials/unit-relative-plugin.ts'))).digest('hex');
+    const { records } = await readRunRecords(dir);
+    expect(records).toHaveLength(2);
+    for (const record of records) {
+      const drop = record.axes['drop'];
+      expect(record.plugins).toEqual([{ path: './unit-relative-plugin.ts', relativeTo: 'suite', sha256, used: drop === 'unit-relative' }]);
+      expect(record.strategy?.drop).toBe(drop);
+      expect(record.config['algorithm']).toMatchObject({ method: 'rigl', drop: { kind: drop } });
+    }
+    expect(records.map((r) => r.axes['drop']).sort()).toEqual(['magnitude', 'unit-relative']);
+    // what the page shows of them is what they hold: the hashes follow from the configs and the plugin's bytes
+    const inspected = await runShell(commands[1]!.replace(shownDir, dir));
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(outputLines(inspected.stdout).sort()).toEqual(shownOutput(page, 'magnitude magnitude ').sort());
   });
 
   it('3: the ablation runs with the commands the tutorial shows and writes its tables and plots', { timeout: 120_000 }, async () => {

@@ -6,20 +6,34 @@ export { prepareData } from './data/prepare-data.js';
 export type { PreparedData, PreparedDatasetInfo, PrepareDataOptions } from './data/prepare-data.js';
 export { DatasetError } from './data/dataset-error.js';
 export { featureSizeOf, numClassesOf } from './data/loaded-dataset.js';
-export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isUserDatasetKind } from './data/dataset-name.js';
-export type { DatasetName, DatasetRequest, UserDatasetKind } from './data/dataset-name.js';
-export { loadUserDataset, MAX_CLASSES } from './data/user-dataset.js';
-export type { UserArray, UserDatasetArrays, UserDatasetLoader } from './data/user-dataset.js';
+export { DATASET_NAMES, DATASET_REQUESTS, USER_DATASET_KINDS, isDatasetRequest, isFashionMnistRequest, isUserDatasetKind } from './data/dataset-name.js';
+export type { DatasetName, DatasetRequest, PluginDatasetName, UserDatasetKind } from './data/dataset-name.js';
+export { loadUserDataset } from './data/user-dataset.js';
+export type { UserDatasetLoader } from './data/user-dataset.js';
+export { MAX_CLASSES } from './data/dataset-arrays.js';
+export type { UserArray, UserDatasetArrays } from './data/dataset-arrays.js';
+export { defineDataset } from './data/dataset-descriptor.js';
+export type { DatasetDescriptor } from './data/dataset-descriptor.js';
+export { DatasetRegistry } from './data/dataset-registry.js';
+export type { RegisteredDataset } from './data/dataset-registry.js';
 export { encodeNpy, parseNpy, parseNpz } from './data/npy.js';
 export type { NpyArray } from './data/npy.js';
 export { parseCsv } from './data/csv.js';
 export type { CsvTable } from './data/csv.js';
 export { buildModel } from './models/build-model.js';
 export type { ModelDataSize } from './models/build-model.js';
-export { checkModelFitsData, createModel, FASHION_MNIST_SHAPE, loadTfjsModel, modelInputShape } from './models/create-model.js';
-export type { ModelBuilder, ModelBuilderContext, ModelDataShape } from './models/create-model.js';
+export { checkModelFitsData, createModel, loadTfjsModel, modelInputShape } from './models/create-model.js';
+export type { ModelBuilder } from './models/create-model.js';
+export { FASHION_MNIST_SHAPE } from './models/model-context.js';
+export type { ModelBuilderContext, ModelDataShape } from './models/model-context.js';
+export { defineModel } from './models/model-descriptor.js';
+export type { ModelDescriptor } from './models/model-descriptor.js';
+export { ModelRegistry } from './models/model-registry.js';
+export type { RegisteredModel } from './models/model-registry.js';
 export { ModelError } from './models/model-error.js';
 export {
+  BUILTIN_MODEL_KINDS,
+  isBuiltinModelConfig,
   lenet300100ConfigSchema,
   lenet5ConfigSchema,
   mlpConfigSchema,
@@ -35,6 +49,7 @@ export type {
   ModelConfig,
   ModelConfigInput,
   ModuleModelConfig,
+  PluginModelConfig,
   TfjsModelConfig,
 } from './models/model-config.js';
 export {
@@ -46,6 +61,7 @@ export {
   optimizerConfigSchema,
   parseRunConfig,
   runConfigSchema,
+  runConfigSchemaFor,
   trainingConfigSchema,
 } from './train/config.js';
 export type { DataConfig, LoggingConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
@@ -53,6 +69,14 @@ export { dataShapeOf, datasetOptionsOf, runExperiment } from './train/run-experi
 export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './train/run-experiment.js';
 export { selectBackend } from './backend/select-backend.js';
 export type { BackendName, SelectedBackend } from './backend/select-backend.js';
+
+// Plugins: the researcher's own components, models and data sets, loaded from modules.
+export { checkPlugin, definePlugin, PLUGIN_FIELDS } from './plugins/plugin-contract.js';
+export type { TopiaryPlugin } from './plugins/plugin-contract.js';
+export { isPluginError, PluginError } from './plugins/plugin-error.js';
+export { loadPlugin, loadPlugins, pluginSources } from './plugins/load-plugins.js';
+export { builtinPluginSet, combinePlugins, pluginFiles, pluginsNamedBy } from './plugins/plugin-set.js';
+export type { LoadedPlugin, NamedInConfig, PluginBase, PluginFile, PluginSet, PluginSource } from './plugins/plugin-set.js';
 
 // Suites: grids of runs.
 export { axisSchema, suiteSchema } from './suite/suite-schema.js';
@@ -65,7 +89,7 @@ export type { ResolvedRun, ResolvedSuite, ResolveRunsOptions } from './suite/res
 export { loadSuite, parseSuite, resolveConfigPaths, resolveSuite } from './suite/load-suite.js';
 export { checkRuns, modelLayerShapes, trainExamplesOf } from './suite/check-runs.js';
 export type { CheckRunsOptions } from './suite/check-runs.js';
-export type { LoadedSuite, LoadSuiteOptions } from './suite/load-suite.js';
+export type { LoadedSuite, LoadSuiteOptions, ResolveSuiteOptions } from './suite/load-suite.js';
 export { SuiteError } from './suite/suite-error.js';
 export type { SuiteProblem } from './suite/suite-error.js';
 export { parseShard, selectShard } from './suite/shard.js';
@@ -86,9 +110,19 @@ export type { BenchProgress, ExecuteRun, ParentMessage, WorkerMessage } from './
 
 // Results: records, tables, plots.
 export { canonicalJson, sha256OfJson } from './json/canonical-json.js';
-export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity } from './train/config-hash.js';
-export { allUpdatesSkipped, gitStateSchema, RUN_RECORD_FORMAT, runHealthSchema, runMeasurementsSchema, runRecordSchema, runWarningSchema } from './results/run-record.js';
-export type { FlopsSummary, GitState, LayerDensity, LossSummary, RunHealth, RunMeasurements, RunRecord, RunWarning } from './results/run-record.js';
+export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity, pluginsUsedBy } from './train/config-hash.js';
+export {
+  allUpdatesSkipped,
+  gitStateSchema,
+  pluginRecordSchema,
+  RUN_RECORD_FORMAT,
+  runHealthSchema,
+  runMeasurementsSchema,
+  runRecordSchema,
+  runWarningSchema,
+  strategySummarySchema,
+} from './results/run-record.js';
+export type { FlopsSummary, GitState, LayerDensity, LossSummary, PluginRecord, RunHealth, RunMeasurements, RunRecord, RunWarning, StrategySummary } from './results/run-record.js';
 export { readRunRecords, RunLog, RUNS_FILE } from './results/run-log.js';
 export type { RunRecords } from './results/run-log.js';
 export {

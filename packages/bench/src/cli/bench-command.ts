@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { runBench, type BenchSummary } from '../runner/run-bench.js';
 import { parseShard } from '../suite/shard.js';
-import { positiveInteger } from './parse-options.js';
+import { collect, positiveInteger } from './parse-options.js';
 
 /** Options shared by `bench` and `compare`. */
 export interface BenchCliOptions {
@@ -18,6 +18,8 @@ export interface BenchCliOptions {
   readonly data?: string;
   /** Print every training-log line as it is written. */
   readonly logSteps?: boolean;
+  /** Plugin modules (`--plugin`, repeatable), relative to the working directory. */
+  readonly plugin?: readonly string[];
 }
 
 /** Adds the options of a bench to a command. */
@@ -30,7 +32,12 @@ export function withBenchOptions(command: Command): Command {
     .option('--shard <i/n>', 'run only shard i of n (1-based), split by config hash')
     .option('--backend <name>', 'backend for every run: auto, cpu, wasm or webgpu (replaces the suite\'s)')
     .option('--data <dir>', 'data folder for every run (replaces the suite\'s data.dir): the Fashion-MNIST files, or an idx or npy data set; relative to the working directory')
-    .option('--log-steps', 'print each run\'s training log live: step lines every logging.everySteps steps, mask updates, epochs (always written to <out>/logs/<hash>.jsonl)');
+    .option('--log-steps', 'print each run\'s training log live: step lines every logging.everySteps steps, mask updates, epochs (always written to <out>/logs/<hash>.jsonl)')
+    .option(
+      '--plugin <path>',
+      'plugin module (.mjs/.js; .ts under tsx) whose components, models and data sets the suite may name, besides the suite\'s "plugins"; relative to the working directory; repeatable',
+      collect,
+    );
 }
 
 /**
@@ -51,6 +58,7 @@ export async function benchFromCli(suiteFile: string, options: BenchCliOptions):
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.data !== undefined ? { dataDir: options.data } : {}),
       ...(options.logSteps === true ? { logSteps: true } : {}),
+      ...(options.plugin !== undefined ? { plugins: options.plugin } : {}),
       signal: controller.signal,
     });
     const failed = summary.failed.length;

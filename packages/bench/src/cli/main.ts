@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isPluginError } from '../plugins/plugin-error.js';
 import { SuiteError } from '../suite/suite-error.js';
 import { benchCommand } from './bench-command.js';
 import { compareCommand } from './compare-command.js';
@@ -32,14 +33,14 @@ export function createProgram(): Command {
 
 /**
  * Runs the CLI with `process.argv`-style arguments. Errors are printed without a stack trace; the exit code
- * is 2 for an invalid suite and 1 for any other failure.
+ * is 2 for an invalid suite or plugin and 1 for any other failure.
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
     await createProgram().parseAsync([...argv]);
   } catch (error) {
     process.stderr.write(`topiary: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof SuiteError ? 2 : 1;
+    process.exitCode = error instanceof SuiteError || isPluginError(error) ? 2 : 1;
   }
 }
 
@@ -53,4 +54,6 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) await main();
+// Not awaited at the top level: a plugin module that imports @topiary/bench imports this module too, and would
+// wait forever for a top-level await that waits for the plugin (main() reports its own errors).
+if (isEntryPoint()) void main();

@@ -13,3 +13,8 @@ export function commaList(value: string): string[] {
   if (names.length === 0) throw new InvalidArgumentError(`must name at least one row, e.g. method,sparsity; got ${JSON.stringify(value)}`);
   return names;
 }
+
+/** Commander parser for a repeatable option: each occurrence adds its value to the list. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -28,3 +28,16 @@ export function isUserDatasetKind(value: string): value is UserDatasetKind {
 
 /** What a run config may ask for. */
 export type DatasetRequest = (typeof DATASET_REQUESTS)[number];
+
+/** The name a plugin gives a data set it provides (`defineDataset`), e.g. `my-lab:kmnist`; run configs name it in `data.dataset`. */
+export type PluginDatasetName = string;
+
+/** True for the data sets the bench itself knows ({@link DATASET_REQUESTS}); false for a plugin's. */
+export function isDatasetRequest(value: string): value is DatasetRequest {
+  return (DATASET_REQUESTS as readonly string[]).includes(value);
+}
+
+/** True for the Fashion-MNIST requests (the full set, the subset, or either), whose sizes are known without reading them. */
+export function isFashionMnistRequest(value: string): value is Exclude<DatasetRequest, UserDatasetKind> {
+  return isDatasetRequest(value) && !isUserDatasetKind(value);
+}

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { sha256Hex } from './checksum.js';
 import { DatasetError } from './dataset-error.js';
-import { isUserDatasetKind, type DatasetName, type UserDatasetKind } from './dataset-name.js';
+import { loadDescribedDataset } from './dataset-descriptor.js';
+import { isDatasetRequest, isUserDatasetKind, type DatasetName, type UserDatasetKind } from './dataset-name.js';
+import type { DatasetRegistry } from './dataset-registry.js';
 import {
   FASHION_MNIST_FILES,
   FASHION_MNIST_HINT,
@@ -35,12 +37,24 @@ export function bundledSubsetDir(): string {
 
 /**
  * Loads Fashion-MNIST or the shipped subset, checks every file (IDX header, sizes, label range, matching counts)
- * and reports which data it is.
+ * and reports which data it is; loads a user data set (`idx`, `npy`, `npz`, `csv`, `module`), or a plugin's data
+ * set from `datasets`, and checks its arrays.
  * @example
  * const data = await loadDataset({ dataset: 'fashion-mnist-subset' });
  * data.train.count; // 5000
  */
-export async function loadDataset(options: LoadDatasetOptions): Promise<LoadedDataset> {
+export async function loadDataset(options: LoadDatasetOptions, datasets?: DatasetRegistry): Promise<LoadedDataset> {
+  if (!isDatasetRequest(options.dataset)) {
+    const plugin = datasets?.get(options.dataset);
+    if (!plugin) {
+      throw new DatasetError(
+        'data.dataset',
+        `unknown data set ${JSON.stringify(options.dataset)}`,
+        'Name a built-in data set, or load the plugin that provides it (the suite\'s "plugins", or --plugin).',
+      );
+    }
+    return loadDescribedDataset(plugin.descriptor, options.options, plugin.source);
+  }
   if (isUserDatasetKind(options.dataset)) return loadUserDataset(options as LoadDatasetOptions & { dataset: UserDatasetKind });
   if (options.dataset === 'fashion-mnist-or-subset') {
     // an explicit location is a request for the full set: its absence is an error, not a reason to fall back

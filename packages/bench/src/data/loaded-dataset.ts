@@ -1,4 +1,4 @@
-import type { DatasetName, DatasetRequest, UserDatasetKind } from './dataset-name.js';
+import type { DatasetName, DatasetRequest, PluginDatasetName, UserDatasetKind } from './dataset-name.js';
 import { IMAGE_PIXELS, NUM_CLASSES, type DataFileRole } from './fashion-mnist-files.js';
 import type { DataOrigin, LocateOptions } from './locate-fashion-mnist.js';
 
@@ -43,8 +43,8 @@ export interface DataFileInfo {
 
 /** Which data a run used, for results to record. */
 export interface DatasetInfo {
-  /** The data set's name (a built-in) or kind (`idx`, `npy`, `npz`, `csv`, `module`). */
-  readonly name: DatasetName | UserDatasetKind;
+  /** The data set's name (a built-in or a plugin's) or kind (`idx`, `npy`, `npz`, `csv`, `module`). */
+  readonly name: DatasetName | UserDatasetKind | PluginDatasetName;
   /** How the files were found. */
   readonly origin: DataOrigin;
   /** The directory the files were read from. */
@@ -73,8 +73,8 @@ export interface LoadedDataset {
 
 /** Options for {@link loadDataset}; the locate options apply to the full data set only. */
 export interface LoadDatasetOptions extends Omit<LocateOptions, 'files'> {
-  /** The data set to load (`fashion-mnist-or-subset`: the full set when found locally, else the subset). */
-  readonly dataset: DatasetRequest;
+  /** The data set to load (`fashion-mnist-or-subset`: the full set when found locally, else the subset), or a plugin's data set. */
+  readonly dataset: DatasetRequest | PluginDatasetName;
   /** Directory of the shipped subset. @default the package's data/fashion-mnist-subset */
   readonly subsetDir?: string;
   /** The file of an `npz` archive or a `module` data set. */
@@ -87,6 +87,6 @@ export interface LoadDatasetOptions extends Omit<LocateOptions, 'files'> {
   readonly labelColumn?: string | number;
   /** The export of a `module` data set that loads the data. @default 'default' */
   readonly export?: string;
-  /** Passed to a `module` data set's loader. @default {} */
+  /** Passed to a `module` data set's loader, or a plugin data set's `load` (checked by its options schema first). @default {} */
   readonly options?: Readonly<Record<string, unknown>>;
 }

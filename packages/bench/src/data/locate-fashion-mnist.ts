@@ -12,8 +12,8 @@ import {
   type DataFileSpec,
 } from './fashion-mnist-files.js';
 
-/** Where a data set's files were found. */
-export type DataOrigin = 'option' | 'env' | 'system' | 'cache' | 'download' | 'bundled';
+/** Where a data set's files were found (`plugin`: a plugin's data set, loaded by its own code). */
+export type DataOrigin = 'option' | 'env' | 'system' | 'cache' | 'download' | 'bundled' | 'plugin';
 
 /** The directory where Debian's `dataset-fashion-mnist` package installs the files. */
 export const SYSTEM_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

@@ -2,64 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '@topiary/core';
-import { importUserModule } from '../data/user-dataset.js';
+import { issueLines, Rng } from '@topiary/core';
+import { importUserModule } from '../data/import-module.js';
 import { buildModel } from './build-model.js';
-import type { ModelConfig, ModuleModelConfig } from './model-config.js';
+import { isBuiltinModelConfig, type ModelConfig, type ModuleModelConfig, type PluginModelConfig } from './model-config.js';
+import { FASHION_MNIST_SHAPE, type ModelBuilderContext, type ModelDataShape } from './model-context.js';
+import type { ModelRegistry } from './model-registry.js';
 import { ModelError } from './model-error.js';
-
-/** The shape of the data a model is made for. */
-export interface ModelDataShape {
-  /** Shape of one example, e.g. [28, 28] or [13]. */
-  readonly featureShape: readonly number[];
-  /** Number of classes. */
-  readonly numClasses: number;
-  /** The data set, named in errors (e.g. `fashion-mnist` or a file). */
-  readonly source: string;
-}
-
-/** Fashion-MNIST's shape: 28×28 examples, 10 classes. */
-export const FASHION_MNIST_SHAPE: ModelDataShape = { featureShape: [28, 28], numClasses: 10, source: 'fashion-mnist' };
-
-/** What a user model module's builder receives besides its options and seed: the bench's own tfjs copies. */
-export interface ModelBuilderContext {
-  /** The bench's `@tensorflow/tfjs-core`. */
-  readonly tf: typeof tf;
-  /** The bench's `@tensorflow/tfjs-layers`. */
-  readonly tfl: typeof tfl;
-  /** The data the model is for. */
-  readonly data: ModelDataShape;
-}
 
 /** A user model module's export: `(options, seed, { tf, tfl, data }) => tfl.LayersModel` (or a promise of one). */
 export type ModelBuilder = (options: Readonly<Record<string, unknown>>, seed: number, context: ModelBuilderContext) => tfl.LayersModel | Promise<tfl.LayersModel>;
 
 /**
  * Creates the model of any config for data of `shape`: builds a built-in, loads a tfjs model.json (with its weights
- * when it has them) or calls a user module's builder, then checks that it fits the data
- * ({@link checkModelFitsData}). The caller owns and disposes the model.
+ * when it has them), calls a user module's builder or builds a plugin's model (from `models`), then checks that it
+ * fits the data ({@link checkModelFitsData}). The caller owns and disposes the model.
  */
-export async function createModel(config: ModelConfig, seed: number, shape: ModelDataShape = FASHION_MNIST_SHAPE): Promise<tfl.LayersModel> {
-  const features = shape.featureShape.reduce((a, b) => a * b, 1);
-  let model: tfl.LayersModel;
-  let file: string;
-  switch (config.kind) {
-    case 'tfjs':
-      file = config.path;
-      model = await loadTfjsModel(config.path, seed);
-      break;
-    case 'module':
-      file = config.path;
-      model = await buildModuleModel(config, seed, shape);
-      break;
-    default:
-      file = `model (kind '${config.kind}')`;
-      try {
-        model = buildModel(config, seed, { features, classes: shape.numClasses });
-      } catch (error) {
-        throw new ModelError('model.kind', (error as Error).message, 'Pick a model that takes the data\'s examples.');
-      }
-  }
+export async function createModel(config: ModelConfig | PluginModelConfig, seed: number, shape: ModelDataShape = FASHION_MNIST_SHAPE, models?: ModelRegistry): Promise<tfl.LayersModel> {
+  const { model, file } = isBuiltinModelConfig(config) ? await createBuiltinModel(config, seed, shape) : await createPluginModel(config, seed, shape, models);
   try {
     checkModelFitsData(model, shape, file);
   } catch (error) {
@@ -67,6 +27,46 @@ export async function createModel(config: ModelConfig, seed: number, shape: Mode
     throw error;
   }
   return model;
+}
+
+/** A built model and the file (or config field) its problems are reported at. */
+interface BuiltModel {
+  readonly model: tfl.LayersModel;
+  readonly file: string;
+}
+
+async function createBuiltinModel(config: ModelConfig, seed: number, shape: ModelDataShape): Promise<BuiltModel> {
+  switch (config.kind) {
+    case 'tfjs':
+      return { model: await loadTfjsModel(config.path, seed), file: config.path };
+    case 'module':
+      return { model: await buildModuleModel(config, seed, shape), file: config.path };
+    default:
+      try {
+        const features = shape.featureShape.reduce((a, b) => a * b, 1);
+        return { model: buildModel(config, seed, { features, classes: shape.numClasses }), file: `model (kind '${config.kind}')` };
+      } catch (error) {
+        throw new ModelError('model.kind', (error as Error).message, 'Pick a model that takes the data\'s examples.');
+      }
+  }
+}
+
+async function createPluginModel(config: PluginModelConfig, seed: number, shape: ModelDataShape, models: ModelRegistry | undefined): Promise<BuiltModel> {
+  const plugin = models?.get(config.kind);
+  if (!plugin) {
+    throw new ModelError('model.kind', `unknown model kind ${JSON.stringify(config.kind)}`, 'Name a built-in model, or load the plugin that provides it (the suite\'s "plugins", or --plugin).');
+  }
+  const file = `${plugin.source} (model ${JSON.stringify(config.kind)})`;
+  const { kind: _kind, ...options } = config;
+  const parsed = plugin.descriptor.options.safeParse(options, { reportInput: true });
+  if (!parsed.success) throw new ModelError(file, issueLines(parsed.error, 'model').join('; '), 'Give the options the model takes.');
+  let model: unknown;
+  try {
+    model = await plugin.descriptor.build(parsed.data, seed, { tf, tfl, data: shape } satisfies ModelBuilderContext);
+  } catch (cause) {
+    throw new ModelError(file, `build() threw: ${(cause as Error).message}`, 'Fix the builder so that it returns a tfjs-layers model.', { cause });
+  }
+  return { model: expectLayersModel(model, file, 'build()'), file };
 }
 
 /** The input shape of a model without the batch dimension, e.g. [784] or [28, 28, 1]. */
@@ -247,13 +247,18 @@ async function buildModuleModel(config: ModuleModelConfig, seed: number, shape: 
   } catch (cause) {
     throw new ModelError(config.path, `the builder '${config.export}' threw: ${(cause as Error).message}`, 'Fix the builder so that it returns a tfjs-layers model.', { cause });
   }
-  const looksLikeModel = typeof model === 'object' && model !== null && typeof (model as tfl.LayersModel).predict === 'function' && Array.isArray((model as tfl.LayersModel).layers) && Array.isArray((model as tfl.LayersModel).inputs);
+  return expectLayersModel(model, config.path, `the builder '${config.export}'`);
+}
+
+/** `value` as a tfjs-layers model, or a {@link ModelError} naming `file` and `who` (the builder) when it is none. */
+function expectLayersModel(value: unknown, file: string, who: string): tfl.LayersModel {
+  const looksLikeModel = typeof value === 'object' && value !== null && typeof (value as tfl.LayersModel).predict === 'function' && Array.isArray((value as tfl.LayersModel).layers) && Array.isArray((value as tfl.LayersModel).inputs);
   if (!looksLikeModel) {
     throw new ModelError(
-      config.path,
-      `the builder '${config.export}' returned ${model === null ? 'null' : typeof model}, expected a tfjs-layers model (tfl.sequential(…) or tfl.model(…))`,
+      file,
+      `${who} returned ${value === null ? 'null' : typeof value}, expected a tfjs-layers model (tfl.sequential(…) or tfl.model(…))`,
       'Return the model from the builder, built with the tfl passed in its third argument.',
     );
   }
-  return model as tfl.LayersModel;
+  return value as tfl.LayersModel;
 }

@@ -92,3 +92,14 @@ export type Lenet5Config = z.output<typeof lenet5ConfigSchema>;
 export type ModelConfig = z.output<typeof modelConfigSchema>;
 /** A model configuration as written in JSON (optional fields may be left out). */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+
+/** The model kinds the bench knows itself; a plugin's model kind must be another. */
+export const BUILTIN_MODEL_KINDS: readonly ModelConfig['kind'][] = Object.freeze(modelConfigSchema.options.map((option) => option.shape.kind.value));
+
+/** A plugin's model as written in a run config: its `kind` (the descriptor's) and the descriptor's options beside it. */
+export type PluginModelConfig = { readonly kind: string } & Readonly<Record<string, unknown>>;
+
+/** True for a built-in model config; false for a plugin's (whose kind is never a built-in one). */
+export function isBuiltinModelConfig(config: ModelConfig | PluginModelConfig): config is ModelConfig {
+  return (BUILTIN_MODEL_KINDS as readonly string[]).includes(config.kind);
+}

@@ -87,6 +87,36 @@ export const gitStateSchema = z.looseObject({
   dirty: z.boolean(),
 });
 
+/** The strategy a run trained with, as the worker resolved it: the preset's name and the kinds of its components. */
+export const strategySummarySchema = z.looseObject({
+  /** The strategy's name, e.g. `rigl`. */
+  name: z.string(),
+  /** The layer-wise distribution's kind, e.g. `erk`. */
+  distribution: z.string(),
+  /** How the first masks were chosen: `random`, `dense` or `scored`. */
+  init: z.string(),
+  /** The drop criterion's kind (absent for static masks). */
+  drop: z.string().optional(),
+  /** The grow criterion's kind (absent for static masks and pruning). */
+  grow: z.string().optional(),
+  /** The grown-weight initialiser's kind, when the strategy sets one. */
+  growInit: z.string().optional(),
+  /** The redistribution rule's kind, when the strategy has one. */
+  redistribution: z.string().optional(),
+});
+
+/** A plugin module the bench loaded for a run, as its record names it. */
+export const pluginRecordSchema = z.looseObject({
+  /** The module's path as given: in the suite's `plugins` (relative to the suite file) or to `--plugin` (relative to the working directory). */
+  path: z.string(),
+  /** What `path` is relative to: `suite` or `cwd`. */
+  relativeTo: z.enum(['suite', 'cwd']),
+  /** SHA-256 of the module file's bytes when the bench checked the suite. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lowercase hex SHA-256'),
+  /** Whether the run names one of the plugin's components, models or data sets; then `sha256` is part of the run's `hash`. */
+  used: z.boolean(),
+});
+
 /** The fields a run's measurements fill in (everything but its identity). */
 const measurementsShape = {
   /** Final test accuracy in [0, 1]. */
@@ -121,6 +151,8 @@ const measurementsShape = {
   data: z.record(z.string(), z.unknown()),
   /** Skipped steps and mask updates and the trainer's warnings with counts (optional: older records lack it). */
   health: runHealthSchema.optional(),
+  /** The strategy's name and component kinds as the run resolved them (optional: older records lack it). */
+  strategy: strategySummarySchema.optional(),
 };
 
 /** What a worker measures for one run: a run record without the identity fields the bench adds. */
@@ -133,7 +165,7 @@ export const runMeasurementsSchema = z.looseObject(measurementsShape);
 export const runRecordSchema = z.looseObject({
   /** Record layout version ({@link RUN_RECORD_FORMAT}). */
   format: z.literal(RUN_RECORD_FORMAT),
-  /** SHA-256 of the canonical JSON of the configuration's identity (see `configHash`). */
+  /** SHA-256 of the canonical JSON of the configuration's identity, with the SHA-256 of each plugin it names (see `configHash`). */
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lowercase hex SHA-256'),
   /** Name of the suite the run belongs to. */
   suite: z.string(),
@@ -148,6 +180,8 @@ export const runRecordSchema = z.looseObject({
   ...measurementsShape,
   /** The git commit of the code that ran and whether its tree was dirty (absent outside a git work tree and in older records). */
   git: gitStateSchema.optional(),
+  /** Every plugin module the bench loaded, in the order given (absent when it loaded none, and in older records). */
+  plugins: z.array(pluginRecordSchema).optional(),
   /** When the run finished, ISO 8601. */
   finishedAt: z.string(),
 });
@@ -166,5 +200,9 @@ export type RunHealth = z.output<typeof runHealthSchema>;
 export type RunWarning = z.output<typeof runWarningSchema>;
 /** The git state of the code that ran. */
 export type GitState = z.output<typeof gitStateSchema>;
+/** A run's strategy as recorded: its name and component kinds. */
+export type StrategySummary = z.output<typeof strategySummarySchema>;
+/** A plugin module as a run record names it. */
+export type PluginRecord = z.output<typeof pluginRecordSchema>;
 /** FLOPs of the trained model and of its training. */
 export type FlopsSummary = z.output<typeof flopsSummarySchema>;

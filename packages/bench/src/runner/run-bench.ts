@@ -1,12 +1,14 @@
 import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { pluginFiles } from '../plugins/plugin-set.js';
 import { readRunRecords, RunLog } from '../results/run-log.js';
-import { RUN_RECORD_FORMAT, type GitState, type RunRecord } from '../results/run-record.js';
+import { RUN_RECORD_FORMAT, type GitState, type PluginRecord, type RunRecord } from '../results/run-record.js';
 import { trainingLogFile, TrainingLogWriter } from '../results/training-log.js';
 import { loadSuite } from '../suite/load-suite.js';
 import { describeRun, type ResolvedRun } from '../suite/resolve-runs.js';
 import { selectShard, type Shard } from '../suite/shard.js';
+import { pluginsUsedBy } from '../train/config-hash.js';
 import type { RunConfig } from '../train/config.js';
 import { defaultReporter, type BenchReporter, type ReportedRun } from './bench-reporter.js';
 import { readGitState } from './git-state.js';
@@ -30,6 +32,8 @@ export interface BenchOptions {
   readonly backend?: string;
   /** Folder holding the data files, replacing the suite's. @default the suite's */
   readonly dataDir?: string;
+  /** Plugin modules to load besides the suite's `plugins` (the CLI's `--plugin`), relative to the working directory. @default [] */
+  readonly plugins?: readonly string[];
   /** Where progress goes. @default bars on a terminal, plain lines otherwise */
   readonly reporter?: BenchReporter;
   /** Aborting kills the workers; finished runs stay recorded. */
@@ -62,9 +66,10 @@ export interface BenchSummary {
 }
 
 /**
- * Runs a suite into an output folder: validates every run first, skips runs whose hash the folder already
- * holds, runs the rest in worker processes and appends one line per finished run to runs.jsonl. Each run's
- * training log (step, mask-update and epoch lines at the run's `logging` interval) goes to `logs/<hash>.jsonl`.
+ * Runs a suite into an output folder: loads its plugins and validates every run first, skips runs whose hash the
+ * folder already holds, runs the rest in worker processes (which load the same plugin files) and appends one line
+ * per finished run to runs.jsonl, naming every plugin with its SHA-256. Each run's training log (step,
+ * mask-update and epoch lines at the run's `logging` interval) goes to `logs/<hash>.jsonl`.
  * @example
  * const summary = await runBench({ suiteFile: 'benchmarks/suites/quick.json', out: 'topiary-out/quick', concurrency: 2 });
  */
@@ -76,6 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchSummary> {
   const loaded = await loadSuite(options.suiteFile, {
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.plugins !== undefined ? { plugins: options.plugins } : {}),
   });
   const runs = options.shard ? selectShard(loaded.runs, options.shard) : loaded.runs;
   const reporter = options.reporter ?? defaultReporter();
@@ -122,12 +128,18 @@ async function runLocked(
     return entry;
   };
   const byIndex = new Map(pending.map((run) => [run.index, run]));
+  // workers load the same plugin files by path, and refuse one whose bytes no longer have the hash validated here
+  const plugins = pluginFiles(loaded.pluginSet);
+  const pluginRecords = (run: ResolvedRun<RunConfig>): PluginRecord[] => {
+    const used = new Set(pluginsUsedBy(run.config, loaded.pluginSet).map((plugin) => plugin.file));
+    return plugins.map(({ path, relativeTo, file, sha256 }) => ({ path, relativeTo, sha256, used: used.has(file) }));
+  };
   const workers = Math.min(concurrency, pending.length);
   reporter.start({ suite: loaded.suite.name, total: runs.length, done: runs.length - pending.length, pending: pending.length, workers });
   let aborted = false;
   try {
     ({ aborted } = await runPool(
-      pending.map((run) => ({ id: run.index, config: run.config })),
+      pending.map((run) => ({ id: run.index, config: run.config, plugins })),
       { concurrency: Math.max(1, workers), ...(options.worker ? { worker: options.worker } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       {
         onStart: (job) => {
@@ -165,6 +177,7 @@ async function runLocked(
             config: run.config as unknown as Record<string, unknown>,
             ...measurements,
             ...(git !== undefined ? { git } : {}),
+            ...(plugins.length > 0 ? { plugins: pluginRecords(run) } : {}),
             finishedAt: new Date().toISOString(),
           };
           closeTrainingLog(job.id);

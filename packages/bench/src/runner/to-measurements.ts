@@ -44,5 +44,6 @@ export function toMeasurements(result: RunResult, versions: Record<string, strin
       skippedUpdates: result.health.skippedUpdates,
       warnings: result.health.warnings.map((w) => ({ kind: w.kind, message: w.message, count: w.count, firstStep: w.firstStep, lastStep: w.lastStep })),
     },
+    strategy: { ...result.strategy },
   };
 }

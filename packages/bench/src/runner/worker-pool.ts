@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { PluginFile } from '../plugins/plugin-set.js';
 import type { RunConfig } from '../train/config.js';
 import type { RunMeasurements } from '../results/run-record.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
@@ -20,6 +21,8 @@ export interface PoolJob {
   readonly id: number;
   /** The configuration to run. */
   readonly config: RunConfig;
+  /** The plugin modules the configuration may name; the worker loads these files (by path, checking their hashes). @default none */
+  readonly plugins?: readonly PluginFile[];
 }
 
 /** What the pool reports as runs go. */
@@ -106,7 +109,7 @@ class WorkerSlot {
       const dispatch = (): void => {
         const job = this.nextJob();
         this.current = job;
-        const message: ParentMessage = job ? { type: 'run', id: job.id, config: job.config } : { type: 'stop' };
+        const message: ParentMessage = job ? { type: 'run', id: job.id, config: job.config, plugins: job.plugins ?? [] } : { type: 'stop' };
         if (job) this.callbacks.onStart(job);
         child.send(message);
       };

@@ -1,3 +1,4 @@
+import type { PluginFile } from '../plugins/plugin-set.js';
 import type { RunMeasurements } from '../results/run-record.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
 import type { RunConfig } from '../train/config.js';
@@ -21,8 +22,8 @@ export interface BenchProgress {
 
 /** A message from the parent to a worker. */
 export type ParentMessage =
-  /** Run one configuration. */
-  | { readonly type: 'run'; readonly id: number; readonly config: RunConfig }
+  /** Run one configuration, with the plugin modules its suite loaded (the worker loads the same files and checks their hashes). */
+  | { readonly type: 'run'; readonly id: number; readonly config: RunConfig; readonly plugins?: readonly PluginFile[] }
   /** Finish and exit. */
   | { readonly type: 'stop' };
 
@@ -41,12 +42,16 @@ export type WorkerMessage =
   /** The run threw; the worker stays ready for the next one. */
   | { readonly type: 'failed'; readonly id: number; readonly error: string };
 
-/** Runs one configuration in a worker, reporting progress, warnings and training-log lines; resolves to its measurements. */
+/**
+ * Runs one configuration in a worker, reporting progress, warnings and training-log lines; resolves to its
+ * measurements. `plugins` are the plugin files the bench validated the run with (paths and hashes, to load again).
+ */
 export type ExecuteRun = (
   config: RunConfig,
   onProgress: (progress: BenchProgress) => void,
   onWarning: (message: string) => void,
   onLog: (entry: TrainingLogEntry) => void,
+  plugins: readonly PluginFile[],
 ) => Promise<RunMeasurements>;
 
 function send(message: WorkerMessage): void {
@@ -77,12 +82,13 @@ export function serveRuns(execute: ExecuteRun): void {
       process.disconnect();
       return;
     }
-    const { id, config } = message;
+    const { id, config, plugins = [] } = message;
     execute(
       config,
       (progress) => send({ type: 'progress', id, progress }),
       (warning) => send({ type: 'warning', id, message: warning }),
       (entry) => send({ type: 'log', id, entry }),
+      plugins,
     )
       .then((measurements) => send({ type: 'done', id, measurements }))
       .catch((error: unknown) => send({ type: 'failed', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

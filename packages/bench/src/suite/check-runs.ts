@@ -6,11 +6,14 @@ import { cpu } from '@topiary/backend-cpu';
 import { findKernelLayers, type LayerShape } from '@topiary/core';
 import { batchesPerEpoch } from '../data/batches.js';
 import type { DatasetRequest, UserDatasetKind } from '../data/dataset-name.js';
-import { isUserDatasetKind } from '../data/dataset-name.js';
+import { isFashionMnistRequest } from '../data/dataset-name.js';
 import { bundledSubsetDir, loadDataset, type SubsetManifest } from '../data/load-dataset.js';
 import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.js';
-import { createModel, FASHION_MNIST_SHAPE, type ModelDataShape } from '../models/create-model.js';
-import type { ModelConfig } from '../models/model-config.js';
+import { createModel } from '../models/create-model.js';
+import type { ModelConfig, PluginModelConfig } from '../models/model-config.js';
+import { FASHION_MNIST_SHAPE, type ModelDataShape } from '../models/model-context.js';
+import type { ModelRegistry } from '../models/model-registry.js';
+import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 import type { DataConfig, RunConfig } from '../train/config.js';
 import { dataShapeOf, datasetOptionsOf } from '../train/run-experiment.js';
 import { canonicalJson } from '../json/canonical-json.js';
@@ -31,16 +34,17 @@ export function trainExamplesOf(dataset: Exclude<DatasetRequest, UserDatasetKind
 
 /**
  * The masked kernels of the model a config builds, as the trainer sees them: the model is built (on tfjs's active
- * backend, or the CPU backend when none is active yet), its layer shapes read and the model disposed.
+ * backend, or the CPU backend when none is active yet; a plugin's model from `models`), its layer shapes read and
+ * the model disposed.
  */
-export async function modelLayerShapes(config: ModelConfig, shape: ModelDataShape = FASHION_MNIST_SHAPE): Promise<LayerShape[]> {
+export async function modelLayerShapes(config: ModelConfig | PluginModelConfig, shape: ModelDataShape = FASHION_MNIST_SHAPE, models?: ModelRegistry): Promise<LayerShape[]> {
   if ((tf.engine() as unknown as { backendName?: string }).backendName === undefined) {
     await cpu().setup();
     // building a model is all the bench's own process does with tfjs: skip tfjs-backend-cpu's "install tfjs-node" banner
     const backend = tf.backend() as { firstUse?: boolean };
     if (backend.firstUse === true) backend.firstUse = false;
   }
-  const model = await createModel(config, 0, shape);
+  const model = await createModel(config, 0, shape, models);
   try {
     return findKernelLayers(model)
       .filter((kernel) => kernel.masked)
@@ -52,10 +56,12 @@ export async function modelLayerShapes(config: ModelConfig, shape: ModelDataShap
 
 /** Options of {@link checkRuns}. */
 export interface CheckRunsOptions {
-  /** Layer shapes of a model config for data of a shape; throws when the model does not fit the data. @default {@link modelLayerShapes} */
-  readonly layerShapes?: (config: ModelConfig, shape: ModelDataShape) => Promise<readonly LayerShape[]>;
-  /** Loads a user data set (`idx`, `npy`, `npz`, `csv`, `module`) to check its counts and shape. @default loadDataset */
+  /** Layer shapes of a model config for data of a shape; throws when the model does not fit the data. @default {@link modelLayerShapes} with the plugins' models */
+  readonly layerShapes?: (config: ModelConfig | PluginModelConfig, shape: ModelDataShape) => Promise<readonly LayerShape[]>;
+  /** Loads a user or plugin data set (`idx`, `npy`, `npz`, `csv`, `module`, a plugin's) to check its counts and shape. @default loadDataset with the plugins' data sets */
   readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
+  /** The plugins whose components, models and data sets the runs may name; strategies are resolved with their registry. @default none */
+  readonly pluginSet?: PluginSet;
   /** Where in the suite file a run's config path came from (e.g. `$.axes[0].variants[2].config.algorithm`). @default the config path */
   readonly locate?: (run: ResolvedRun<RunConfig>, configPath: readonly (string | number)[]) => string;
 }
@@ -77,17 +83,19 @@ function pathKeys(path: string): (string | number)[] {
  * a layer the model lacks). Each distinct model is built once. Returns every problem found, grouped by message.
  */
 export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options: CheckRunsOptions = {}): Promise<SuiteProblem[]> {
-  const layerShapes = options.layerShapes ?? modelLayerShapes;
+  const plugins = options.pluginSet ?? builtinPluginSet;
+  const layerShapes = options.layerShapes ?? ((config: ModelConfig | PluginModelConfig, shape: ModelDataShape) => modelLayerShapes(config, shape, plugins.models));
+  const loadData = options.loadData ?? ((data: LoadDatasetOptions) => loadDataset(data, plugins.datasets));
   const shapes = new Map<string, Promise<readonly LayerShape[]>>();
   const userData = new Map<string, Promise<{ trainCount: number; shape: ModelDataShape }>>();
   const factsOf = (data: DataConfig): Promise<{ trainCount: number; shape: ModelDataShape }> => {
-    if (!isUserDatasetKind(data.dataset)) return Promise.resolve({ trainCount: trainExamplesOf(data.dataset), shape: FASHION_MNIST_SHAPE });
+    if (isFashionMnistRequest(data.dataset)) return Promise.resolve({ trainCount: trainExamplesOf(data.dataset), shape: FASHION_MNIST_SHAPE });
     const loaderOptions = datasetOptionsOf(data);
     const key = canonicalJson(loaderOptions as unknown as Parameters<typeof canonicalJson>[0]);
     let facts = userData.get(key);
     if (facts === undefined) {
       // only the counts and the shape are kept: the arrays are let go once read
-      facts = (options.loadData ?? loadDataset)(loaderOptions).then((loaded) => ({ trainCount: loaded.info.trainCount, shape: dataShapeOf(loaded) }));
+      facts = loadData(loaderOptions).then((loaded) => ({ trainCount: loaded.info.trainCount, shape: dataShapeOf(loaded) }));
       userData.set(key, facts);
     }
     return facts;
@@ -125,7 +133,7 @@ export async function checkRuns(runs: readonly ResolvedRun<RunConfig>[], options
     }
     let strategy;
     try {
-      strategy = resolveStrategy(algorithm, { totalSteps: training.epochs * stepsPerEpoch, stepsPerEpoch, root: 'algorithm' });
+      strategy = resolveStrategy(algorithm, { totalSteps: training.epochs * stepsPerEpoch, stepsPerEpoch, root: 'algorithm', registry: plugins.components });
     } catch (error) {
       if (error instanceof ConfigError) for (const issue of error.issues) add(issue.path, issue.message, run);
       else add('algorithm', (error as Error).message, run);

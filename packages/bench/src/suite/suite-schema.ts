@@ -107,6 +107,11 @@ export const suiteSchema = closedObject({
     name: z.string().min(1),
     /** What the suite compares. */
     description: z.string().optional(),
+    /**
+     * Plugin modules (paths relative to the suite file: `.mjs` or `.js`, `.ts` when the bench runs under tsx) whose
+     * components, models and data sets the runs may name besides the built-ins. @default []
+     */
+    plugins: z.array(z.string().min(1, 'a plugin path cannot be empty')).optional(),
     /** The run configuration every run starts from (partial: defaults are filled by the run-config schema). @default {} */
     base: partialConfigSchema.default({}),
     /** Axes of a single grid. */

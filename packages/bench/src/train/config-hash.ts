@@ -1,4 +1,5 @@
 import { sha256OfJson } from '../json/canonical-json.js';
+import { builtinPluginSet, pluginsNamedBy, type LoadedPlugin, type PluginSet } from '../plugins/plugin-set.js';
 import type { RunConfig } from './config.js';
 
 /**
@@ -13,15 +14,30 @@ export const EXECUTION_ONLY_FIELDS = ['backend', 'data.dir', 'logging'] as const
 /** Data kinds whose `dir` names the data set itself rather than where a named data set is stored. */
 const DIR_IS_THE_DATA: ReadonlySet<string> = new Set(['idx', 'npy']);
 
-/** The part of a resolved run configuration that identifies the experiment (execution-only fields removed). */
-export function experimentIdentity(config: RunConfig): Record<string, unknown> {
+/** The plugins whose components, model or data set a run config names: their code is part of what the run computes. */
+export function pluginsUsedBy(config: RunConfig, plugins: PluginSet): LoadedPlugin[] {
+  return pluginsNamedBy(plugins, { algorithm: config.algorithm, model: config.model.kind, dataset: config.data.dataset });
+}
+
+/**
+ * The part of a resolved run configuration that identifies the experiment (execution-only fields removed). When the
+ * config names a plugin's component, model or data set, the SHA-256 of each such plugin file is part of it too
+ * (`plugins`, sorted): a changed plugin is another experiment, while where the file lies is not, as for `data.dir`.
+ * Runs that name no plugin keep the identity they have without plugins.
+ */
+export function experimentIdentity(config: RunConfig, plugins: PluginSet = builtinPluginSet): Record<string, unknown> {
   const { backend: _backend, logging: _logging, ...rest } = config;
-  if (DIR_IS_THE_DATA.has(config.data.dataset)) return { ...rest, data: config.data };
-  const { dir: _dir, ...data } = config.data;
-  return { ...rest, data };
+  let identity: Record<string, unknown>;
+  if (DIR_IS_THE_DATA.has(config.data.dataset)) identity = { ...rest, data: config.data };
+  else {
+    const { dir: _dir, ...data } = config.data;
+    identity = { ...rest, data };
+  }
+  const used = [...new Set(pluginsUsedBy(config, plugins).map((plugin) => plugin.sha256))].sort();
+  return used.length === 0 ? identity : { ...identity, plugins: used };
 }
 
 /** The run's identity: SHA-256 of the canonical JSON of {@link experimentIdentity}, 64 hex digits. */
-export function configHash(config: RunConfig): string {
-  return sha256OfJson(experimentIdentity(config));
+export function configHash(config: RunConfig, plugins: PluginSet = builtinPluginSet): string {
+  return sha256OfJson(experimentIdentity(config, plugins));
 }

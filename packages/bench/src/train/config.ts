@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { closedObject, strategyConfigSchema } from '@topiary/algorithms';
 import { flattenIssues, formatPath } from '@topiary/core';
-import { DATASET_REQUESTS } from '../data/dataset-name.js';
-import { modelConfigSchema } from '../models/model-config.js';
+import { DATASET_REQUESTS, type DatasetRequest, type PluginDatasetName } from '../data/dataset-name.js';
+import { modelConfigSchema, type ModelConfig, type PluginModelConfig } from '../models/model-config.js';
+import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 
 /** Data sets the bench can load. */
 export const datasetNameSchema = z.enum(DATASET_REQUESTS);
@@ -140,32 +141,63 @@ export const loggingConfigSchema = closedObject({
 /** Backends a run may ask for; 'auto' picks the fastest that starts. */
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
-/** One experiment: data, model, training protocol, sparse-training algorithm, seed and backend. */
-export const runConfigSchema = closedObject({
-    /** Data set and preparation. @default { dataset: 'fashion-mnist' } */
-    data: dataConfigSchema.prefault({}),
-    /** The network. @default { kind: 'lenet-300-100' } */
-    model: modelConfigSchema.prefault({ kind: 'lenet-300-100' }),
-    /** Optimizer, learning rate and its schedule, weight decay, batch size, epochs. @default the protocol above */
-    training: trainingConfigSchema.prefault({}),
-    /** The sparse-training strategy, validated by @topiary/algorithms. @default { method: 'dense' } */
-    algorithm: strategyConfigSchema.prefault({ method: 'dense' }),
-    /** Seed for data order, validation split, weight initialisation and the strategy's random choices. @default 0 */
-    seed: z.int().default(0),
-    /** Backend to run on. @default 'auto' */
-    backend: backendNameSchema.default('auto'),
-    /** What the run's training log holds (not part of the run's identity). @default { everySteps: 50, maskUpdates: true } */
-    logging: loggingConfigSchema.prefault({}),
-  })
-  .superRefine((config, ctx) => {
+/** The fields of a run configuration, with the built-in components, models and data sets. */
+const runConfigFields = {
+  /** Data set and preparation. @default { dataset: 'fashion-mnist' } */
+  data: dataConfigSchema.prefault({}),
+  /** The network. @default { kind: 'lenet-300-100' } */
+  model: modelConfigSchema.prefault({ kind: 'lenet-300-100' }),
+  /** Optimizer, learning rate and its schedule, weight decay, batch size, epochs. @default the protocol above */
+  training: trainingConfigSchema.prefault({}),
+  /** The sparse-training strategy, validated by @topiary/algorithms. @default { method: 'dense' } */
+  algorithm: strategyConfigSchema.prefault({ method: 'dense' }),
+  /** Seed for data order, validation split, weight initialisation and the strategy's random choices. @default 0 */
+  seed: z.int().default(0),
+  /** Backend to run on. @default 'auto' */
+  backend: backendNameSchema.default('auto'),
+  /** What the run's training log holds (not part of the run's identity). @default { everySteps: 50, maskUpdates: true } */
+  logging: loggingConfigSchema.prefault({}),
+};
+
+/** One experiment: data, model, training protocol, sparse-training algorithm, seed and backend (built-in components, models and data sets; see {@link runConfigSchemaFor} for plugins'). */
+export const runConfigSchema = closedObject(runConfigFields).superRefine(refineRunConfig(builtinPluginSet));
+
+/** The run-config schema of each plugin set, built once. */
+const schemas = new WeakMap<PluginSet, z.ZodType<RunConfig>>();
+
+/**
+ * The run-config schema with a plugin set's components, models and data sets: `algorithm` is validated by the
+ * set's component registry (`strategySchema()`), `model` by its model registry and `data.dataset` (with
+ * `data.options`) by its data sets. Without plugins it is {@link runConfigSchema}.
+ */
+export function runConfigSchemaFor(plugins: PluginSet): z.ZodType<RunConfig> {
+  if (plugins.plugins.length === 0) return runConfigSchema as z.ZodType<RunConfig>;
+  let schema = schemas.get(plugins);
+  if (!schema) {
+    schema = closedObject({
+      ...runConfigFields,
+      data: dataConfigSchema.extend({ dataset: z.enum(plugins.datasets.names() as [string, ...string[]]).default('fashion-mnist') }).prefault({}),
+      model: plugins.models.configSchema().prefault({ kind: 'lenet-300-100' }),
+      algorithm: plugins.components.strategySchema().prefault({ method: 'dense' }),
+    }).superRefine(refineRunConfig(plugins)) as unknown as z.ZodType<RunConfig>;
+    schemas.set(plugins, schema);
+  }
+  return schema;
+}
+
+/** The checks across fields: which data fields each data set takes (and a plugin data set's options), the validation split. */
+function refineRunConfig(plugins: PluginSet): (config: RunConfig, ctx: z.core.$RefinementCtx<RunConfig>) => void {
+  return (config, ctx) => {
     const data = config.data as Record<string, unknown>;
-    const fields = USER_DATA_FIELDS[config.data.dataset];
+    const dataset = config.data.dataset;
+    const plugin = plugins.datasets.get(dataset);
+    const fields = plugin ? { required: [], allowed: ['options'], what: `options: the options of the data set of ${plugin.source}` } : USER_DATA_FIELDS[dataset];
     for (const field of ['dir', 'path', 'train', 'test', 'labelColumn', 'export', 'options']) {
       const allowed = fields ? fields.allowed.includes(field) : field === 'dir';
       if (data[field] !== undefined && !allowed) {
         ctx.addIssue({
           code: 'custom',
-          message: `dataset '${config.data.dataset}' takes no ${field} (${fields ? `it needs ${fields.what}` : 'only dir, a folder of the Fashion-MNIST files'}); remove it or pick the dataset kind it belongs to`,
+          message: `dataset '${dataset}' takes no ${field} (${fields ? `${plugin ? 'it takes only' : 'it needs'} ${fields.what}` : 'only dir, a folder of the Fashion-MNIST files'}); remove it or pick the dataset kind it belongs to`,
           path: ['data', field],
           input: data[field],
         });
@@ -173,8 +205,12 @@ export const runConfigSchema = closedObject({
     }
     for (const field of fields?.required ?? []) {
       if (data[field] === undefined) {
-        ctx.addIssue({ code: 'custom', message: `dataset '${config.data.dataset}' needs ${fields!.what}`, path: ['data', field], input: undefined });
+        ctx.addIssue({ code: 'custom', message: `dataset '${dataset}' needs ${fields!.what}`, path: ['data', field], input: undefined });
       }
+    }
+    if (plugin) {
+      const options = plugin.descriptor.options.safeParse(config.data.options ?? {}, { reportInput: true });
+      if (!options.success) for (const issue of options.error.issues) ctx.addIssue({ ...issue, path: ['data', 'options', ...issue.path] } as z.core.$ZodSuperRefineIssue);
     }
     if (config.training.evaluateBestValidation && config.data.validationSplit === 0) {
       ctx.addIssue({
@@ -192,10 +228,11 @@ export const runConfigSchema = closedObject({
         input: config.data.validationSplit,
       });
     }
-  });
+  };
+}
 
-/** Data configuration with every default filled. */
-export type DataConfig = z.output<typeof dataConfigSchema>;
+/** Data configuration with every default filled; `dataset` may name a plugin's data set. */
+export type DataConfig = Omit<z.output<typeof dataConfigSchema>, 'dataset'> & { dataset: DatasetRequest | PluginDatasetName };
 /** Optimizer configuration with every default filled. */
 export type OptimizerConfig = z.output<typeof optimizerConfigSchema>;
 /** Learning-rate schedule configuration with every default filled. */
@@ -204,8 +241,8 @@ export type LrScheduleConfig = z.output<typeof lrScheduleConfigSchema>;
 export type TrainingConfig = z.output<typeof trainingConfigSchema>;
 /** Training-log settings with every default filled. */
 export type LoggingConfig = z.output<typeof loggingConfigSchema>;
-/** A fully resolved run configuration (every default filled). */
-export type RunConfig = z.output<typeof runConfigSchema>;
+/** A fully resolved run configuration (every default filled); `model` and `data.dataset` may name a plugin's. */
+export type RunConfig = Omit<z.output<typeof runConfigSchema>, 'data' | 'model'> & { data: DataConfig; model: ModelConfig | PluginModelConfig };
 /** A run configuration as written in JSON (optional fields may be left out). */
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
@@ -221,11 +258,12 @@ export function formatConfigIssues(error: z.ZodError): string {
 
 /**
  * Validates a run configuration and fills every default; throws an Error listing each problem with its path.
+ * With a plugin set, the config may name the plugins' components, models and data sets.
  * @example
  * const config = parseRunConfig({ algorithm: { method: 'rigl', sparsity: 0.9 }, training: { epochs: 5 } });
  */
-export function parseRunConfig(json: unknown): RunConfig {
-  const result = runConfigSchema.safeParse(json, { reportInput: true });
+export function parseRunConfig(json: unknown, plugins: PluginSet = builtinPluginSet): RunConfig {
+  const result = runConfigSchemaFor(plugins).safeParse(json, { reportInput: true });
   if (!result.success) {
     throw new Error(`invalid run config:\n${formatConfigIssues(result.error)}`);
   }

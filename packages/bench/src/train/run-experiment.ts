@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
-import { Rng, SparseTrainer, type FlopsReport, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
+import { Rng, SparseTrainer, type FlopsReport, type SparseStrategy, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { LoadDatasetOptions, LoadedDataset } from '../data/loaded-dataset.js';
 import { prepareData, type PreparedDatasetInfo } from '../data/prepare-data.js';
-import { createModel, modelInputShape, type ModelDataShape } from '../models/create-model.js';
+import { createModel, modelInputShape } from '../models/create-model.js';
+import type { ModelDataShape } from '../models/model-context.js';
+import { builtinPluginSet, type PluginSet } from '../plugins/plugin-set.js';
 import { buildOptimizer, disposeOptimizer } from './build-optimizer.js';
+import type { StrategySummary } from '../results/run-record.js';
 import type { TrainingLogEntry } from '../results/training-log.js';
 import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
@@ -38,8 +41,13 @@ export interface RunExperimentOptions {
   readonly useActiveBackend?: boolean;
   /** Receives the trainer's warnings (the first of each kind; all are counted in {@link RunResult.health}). @default console.warn */
   onWarning?(message: string, warning: TrainerWarning): void;
-  /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset */
+  /** Loads the data set; replaces the default loader, e.g. to share one loaded copy across the runs of a grid. @default loadDataset with the plugins' data sets */
   readonly loadData?: (options: LoadDatasetOptions) => Promise<LoadedDataset>;
+  /**
+   * The plugins whose components, models and data sets the config may name (`loadPlugins`); the strategy is
+   * resolved with their component registry, the model built and the data loaded with theirs. @default none
+   */
+  readonly pluginSet?: PluginSet;
   /**
    * Receives the run's training log as it trains: a step line every `config.logging.everySteps` steps, a line per
    * mask update (`config.logging.maskUpdates`) and an epoch line after every epoch. Without it the trainer gets no
@@ -84,6 +92,8 @@ export interface RunResult {
   readonly backend: string;
   /** What the backend reported about itself and why it was chosen. */
   readonly backendDetails: string;
+  /** The strategy as resolved: its name and the kinds of its components (a plugin's kinds among them). */
+  readonly strategy: StrategySummary;
 }
 
 /** The loader options of a run's data config: the data set and where its files are. */
@@ -137,7 +147,8 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   const trainerSeed = seeds.seed();
   const shuffleRng = seeds.fork();
 
-  const loaded = await (options.loadData ?? loadDataset)(datasetOptionsOf(config.data));
+  const plugins = options.pluginSet ?? builtinPluginSet;
+  const loaded = await (options.loadData ?? ((data: LoadDatasetOptions) => loadDataset(data, plugins.datasets)))(datasetOptionsOf(config.data));
   signal?.throwIfAborted();
   const data = prepareData(loaded, {
     validationSplit: config.data.validationSplit,
@@ -155,14 +166,14 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     );
   }
   const totalSteps = epochs * stepsPerEpoch;
-  const strategy = resolveStrategy(config.algorithm, { totalSteps, stepsPerEpoch, root: 'algorithm' });
+  const strategy = resolveStrategy(config.algorithm, { totalSteps, stepsPerEpoch, root: 'algorithm', registry: plugins.components });
 
   let model: LayersModel | undefined;
   let optimizer: tf.Optimizer | undefined;
   let trainer: SparseTrainer | undefined;
   let currentEpoch = 1;
   try {
-    model = await createModel(config.model, modelSeed, dataShapeOf(loaded));
+    model = await createModel(config.model, modelSeed, dataShapeOf(loaded), plugins.models);
     const inputShape = modelInputShape(model);
     optimizer = buildOptimizer(config.training.optimizer, learningRate);
     trainer = new SparseTrainer(model, {
@@ -249,12 +260,27 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       health: trainer.health(),
       backend: backend.name,
       backendDetails: `${backend.details}; ${backend.reason}`,
+      strategy: summarizeStrategy(strategy),
     };
   } finally {
     trainer?.dispose();
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();
   }
+}
+
+/** The name and component kinds of a resolved strategy. */
+function summarizeStrategy(strategy: SparseStrategy): StrategySummary {
+  const update = strategy.update;
+  return {
+    name: strategy.name,
+    distribution: strategy.distribution.kind,
+    init: strategy.init.kind,
+    ...(update ? { drop: update.drop.kind } : {}),
+    ...(update?.grow ? { grow: update.grow.kind } : {}),
+    ...(update?.growInit ? { growInit: update.growInit.kind } : {}),
+    ...(update?.redistribution ? { redistribution: update.redistribution.kind } : {}),
+  };
 }
 
 /**

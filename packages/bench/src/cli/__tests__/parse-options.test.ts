@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benchVersion, createProgram } from '../main.js';
-import { commaList, positiveInteger } from '../parse-options.js';
+import { collect, commaList, positiveInteger } from '../parse-options.js';
 
 describe('CLI option parsers', () => {
   it('accepts positive whole numbers only', () => {
@@ -31,6 +31,16 @@ describe('createProgram', () => {
       plain.exitOverride().action(() => {});
       plain.parse(['suite.json', '--out', 'o'], { from: 'user' });
       expect(plain.opts()['logSteps']).toBeUndefined();
+    }
+  });
+
+  it('collects every --plugin on bench and compare, in order', () => {
+    expect(collect('b.mjs', collect('a.mjs', undefined))).toEqual(['a.mjs', 'b.mjs']);
+    for (const name of ['bench', 'compare']) {
+      const command = createProgram().commands.find((c) => c.name() === name)!;
+      command.exitOverride().action(() => {});
+      command.parse(['suite.json', '--out', 'o', '--plugin', 'a.mjs', '--plugin', '../b.ts'], { from: 'user' });
+      expect(command.opts()['plugin']).toEqual(['a.mjs', '../b.ts']);
     }
   });
 

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, loadTfjsModel, modelInputShape, type ModelDataShape } from '../create-model.js';
+import { createModel, loadTfjsModel, modelInputShape } from '../create-model.js';
+import type { ModelDataShape } from '../model-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'topiary-user-model-'));
 const tabular: ModelDataShape = { featureShape: [5], numClasses: 3, source: 'csv data train.csv' };

@@ -1,9 +1,10 @@
 // A stand-in bench worker for tests: it trains nothing. The seed selects the behaviour:
 // 13 throws, 99 kills the process, 98 exits at once, 77 warns and skips every mask update; any other seed
-// "trains" two epochs (one training-log line each) and reports accuracy seed / 100.
+// "trains" two epochs (one training-log line each) and reports accuracy seed / 100. Its `data` names the plugin
+// files the run was sent.
 import { serveRuns } from '../worker-protocol.js';
 
-serveRuns(async (config, onProgress, onWarning, onLog) => {
+serveRuns(async (config, onProgress, onWarning, onLog, plugins) => {
   if (config.seed === 13) throw new Error('unlucky seed 13');
   if (config.seed === 99) process.kill(process.pid, 'SIGKILL');
   if (config.seed === 98) process.exit(3);
@@ -29,7 +30,7 @@ serveRuns(async (config, onProgress, onWarning, onLog) => {
     steps: 20,
     backend: { name: 'none', details: 'fake worker' },
     versions: { pid: String(process.pid) },
-    data: { dataset: 'none' },
+    data: { dataset: 'none', plugins: plugins.map((plugin) => `${plugin.path} ${plugin.sha256}`) },
     health: {
       skippedSteps: 0,
       scheduledUpdates: 2,

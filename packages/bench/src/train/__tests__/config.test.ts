@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, runConfigSchema } from '../config.js';
+import { labPlugin, pluginSetOf } from '../../plugins/__tests__/lab-plugin.js';
+import { formatConfigIssues, parseRunConfig, runConfigSchema, runConfigSchemaFor } from '../config.js';
 
 describe('parseRunConfig', () => {
   it('fills every default from an empty object', () => {
@@ -65,5 +66,37 @@ describe('parseRunConfig', () => {
   it('is idempotent: a parsed config parses to itself', () => {
     const config = parseRunConfig({ model: { kind: 'lenet-5' }, seed: 7 });
     expect(runConfigSchema.parse(config)).toEqual(config);
+  });
+});
+
+describe('runConfigSchemaFor a plugin set', () => {
+  const plugins = pluginSetOf({ './lab.mjs': labPlugin });
+  const problems = (json: unknown) => {
+    const result = runConfigSchemaFor(plugins).safeParse(json, { reportInput: true });
+    return result.success ? [] : formatConfigIssues(result.error).split('\n');
+  };
+
+  it("accepts the plugin's components in algorithm, its model kind and its data set, with their options", () => {
+    const config = parseRunConfig({ algorithm: { method: 'rigl', sparsity: 0.9, drop: { kind: 'lab:drop', scale: 2 } }, model: { kind: 'lab:mlp' }, data: { dataset: 'lab:blobs', options: { count: 30 } } }, plugins);
+    expect(config.algorithm).toMatchObject({ drop: { kind: 'lab:drop', scale: 2 } });
+    expect(config.model).toEqual({ kind: 'lab:mlp', hidden: 8 });
+    expect(config.data).toMatchObject({ dataset: 'lab:blobs', options: { count: 30 } });
+    expect(parseRunConfig({}, plugins)).toEqual(parseRunConfig({}));
+  });
+
+  it('checks their options where they are written, and the data fields a plugin data set takes', () => {
+    expect(problems({ algorithm: { method: 'rigl', sparsity: 0.9, drop: { kind: 'lab:drop', scal: 2 } } })).toEqual(['algorithm.drop.scal: unknown key "scal" (did you mean "scale"?); allowed: kind, scale']);
+    expect(problems({ model: { kind: 'lab:mlp', hidden: 0 } })[0]).toMatch(/^model\.hidden: Too small/);
+    expect(problems({ data: { dataset: 'lab:blobs', options: { count: 'many' } } })[0]).toBe('data.options.count: Invalid input: expected number, received string (got "many")');
+    expect(problems({ data: { dataset: 'lab:blobs', options: { cuont: 3 } } })).toEqual(['data.options.cuont: unknown key "cuont" (did you mean "count"?); allowed: count']);
+    expect(problems({ data: { dataset: 'lab:blobs', dir: 'data' } })[0]).toBe(
+      "data.dir: dataset 'lab:blobs' takes no dir (it takes only options: the options of the data set of ./lab.mjs); remove it or pick the dataset kind it belongs to (got \"data\")",
+    );
+  });
+
+  it('refuses the kinds without the plugins, as the built-in schema does', () => {
+    expect(() => parseRunConfig({ model: { kind: 'lab:mlp' } })).toThrow(/model\.kind: must be one of "lenet-300-100", "mlp", "lenet-5", "tfjs", "module" \(got "lab:mlp"\)/);
+    expect(() => parseRunConfig({ data: { dataset: 'lab:blobs' } })).toThrow(/data\.dataset/);
+    expect(() => parseRunConfig({ algorithm: { method: 'rigl', sparsity: 0.9, drop: { kind: 'lab:drop' } } })).toThrow(/algorithm\.drop\.kind: must be one of/);
   });
 });
