@@ -1,13 +1,12 @@
 // End-to-end check of plugins through the `topiary` CLI: a plain .mjs module given with --plugin provides a model
 // and a data set that the workers build and load, and the records name the plugin with its sha256; a plugin that
 // is not one is refused before any run starts (exit 2), naming the module and what to do.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readRunRecords } from '@topiary/bench';
+import { pluginSourceHash, readRunRecords } from '@topiary/bench';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot, topiary } from './topiary-process.js';
 
@@ -64,7 +63,7 @@ describe('topiary bench with --plugin', () => {
     expect(bench.code).toBe(0);
     const { records } = await readRunRecords(out);
     expect(records).toHaveLength(2);
-    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const { sha256 } = await pluginSourceHash(file);
     for (const record of records) {
       expect(record.plugins).toEqual([{ path: pluginPath, relativeTo: 'cwd', sha256, used: true }]);
       expect(record.data).toMatchObject({ name: 'lab:blobs', origin: 'plugin', source: pluginPath, trainCount: 300, featureShape: [4], numClasses: 3 });

@@ -2,12 +2,11 @@
 // each is run here the way the tutorial runs it (scripts and the `topiary` CLI as their own processes, started
 // as the root `pnpm topiary` script starts them). The conformance test of tutorial 2 runs as its own test file.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRunRecords } from '@topiary/bench';
+import { pluginSourceHash, readRunRecords } from '@topiary/bench';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -113,8 +112,9 @@ describe('tutorials', () => {
     expect(anyWorkers(benchLines[0]!)).toBe(anyWorkers(benchShown[0]!));
     expect(anyWorkers(benchLines.at(-1)!)).toBe(benchShown.at(-1));
 
-    // the records name the plugin with the sha256 of its file, and the unit-relative run trained with its drop
-    const sha256 = createHash('sha256').update(readFileSync(join(root, 'benchmarks/tutorials/unit-relative-plugin.ts'))).digest('hex');
+    // the records name the plugin with the sha256 of its source (it and unit-relative-drop.ts), and the unit-relative run trained with its drop
+    const { sha256, files } = await pluginSourceHash(join(root, 'benchmarks/tutorials/unit-relative-plugin.ts'));
+    expect(files).toEqual(['unit-relative-drop.ts', 'unit-relative-plugin.ts']);
     const { records } = await readRunRecords(dir);
     expect(records).toHaveLength(2);
     for (const record of records) {

@@ -75,6 +75,7 @@ export { checkPlugin, definePlugin, PLUGIN_FIELDS } from './plugins/plugin-contr
 export type { TopiaryPlugin } from './plugins/plugin-contract.js';
 export { isPluginError, PluginError } from './plugins/plugin-error.js';
 export { loadPlugin, loadPlugins, pluginSources } from './plugins/load-plugins.js';
+export { pluginSourceHash } from './plugins/plugin-source-hash.js';
 export { builtinPluginSet, combinePlugins, pluginFiles, pluginsNamedBy } from './plugins/plugin-set.js';
 export type { LoadedPlugin, NamedInConfig, PluginBase, PluginFile, PluginSet, PluginSource } from './plugins/plugin-set.js';
 

@@ -42,7 +42,7 @@ export class ComponentRegistry {
       const kinds = entries.get(descriptor.family);
       if (!kinds) throw new RangeError(`${source}: component ${JSON.stringify(descriptor.kind)} has family ${JSON.stringify(descriptor.family)}; allowed: ${componentFamilies.join(', ')}`);
       const existing = kinds.get(descriptor.kind);
-      if (existing) throw new RangeError(`${source}: ${descriptor.family} kind ${JSON.stringify(descriptor.kind)} is already registered by ${existing.source}; give it another kind (e.g. "my-lab:${descriptor.kind}")`);
+      if (existing) throw new RangeError(`${source}: ${descriptor.family} kind ${JSON.stringify(descriptor.kind)} is already registered by ${existing.source}; give it another kind (e.g. "${descriptor.kind.includes(':') ? `${descriptor.kind}-2` : `my-lab:${descriptor.kind}`}")`);
       kinds.set(descriptor.kind, { descriptor, source });
     }
     return new ComponentRegistry(entries);

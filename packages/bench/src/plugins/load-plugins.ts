@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { sha256Hex } from '../data/checksum.js';
 import { importModule } from '../data/import-module.js';
 import { checkPlugin } from './plugin-contract.js';
+import { pluginSourceHash } from './plugin-source-hash.js';
 import { isPluginError, PluginError } from './plugin-error.js';
 import { combinePlugins, type LoadedPlugin, type PluginBase, type PluginFile, type PluginSet, type PluginSource } from './plugin-set.js';
 
@@ -17,20 +16,19 @@ function pathFix(relativeTo: PluginBase): string {
 }
 
 /**
- * Reads one plugin module, hashes its bytes, imports it and checks its plugin: the default export, or the export
+ * Reads one plugin module, hashes its source (the file and the local modules it imports, {@link pluginSourceHash}), imports it and checks its plugin: the default export, or the export
  * named `plugin` ({@link checkPlugin}). Given a {@link PluginFile}, the bytes must still have its SHA-256 (a worker
  * checks that it loads what the bench validated). Every problem is a {@link PluginError} naming the path as given.
  */
 export async function loadPlugin(source: PluginSource | PluginFile): Promise<LoadedPlugin> {
-  let bytes: Uint8Array;
+  let sha256: string;
   try {
-    bytes = await readFile(source.file);
+    ({ sha256 } = await pluginSourceHash(source.file));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? `file not found (looked for ${source.file})` : `cannot read ${source.file} (${code ?? String(cause)})`;
     throw new PluginError(source.path, problem, pathFix(source.relativeTo), { cause });
   }
-  const sha256 = sha256Hex(bytes);
   if ('sha256' in source && source.sha256 !== sha256) {
     throw new PluginError(
       source.path,

@@ -17,9 +17,9 @@ export interface PluginSource {
   readonly file: string;
 }
 
-/** A plugin module as read: where it is and the SHA-256 of its bytes. */
+/** A plugin module as read: where it is and the SHA-256 of its source (the file and the local modules it imports). */
 export interface PluginFile extends PluginSource {
-  /** SHA-256 of the module file's bytes, 64 lowercase hex digits. */
+  /** SHA-256 of the plugin's source, 64 lowercase hex digits. */
   readonly sha256: string;
 }
 

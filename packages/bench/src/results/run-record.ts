@@ -111,7 +111,7 @@ export const pluginRecordSchema = z.looseObject({
   path: z.string(),
   /** What `path` is relative to: `suite` or `cwd`. */
   relativeTo: z.enum(['suite', 'cwd']),
-  /** SHA-256 of the module file's bytes when the bench checked the suite. */
+  /** SHA-256 of the plugin's source (the file and the local modules it imports) when the bench checked the suite. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit lowercase hex SHA-256'),
   /** Whether the run names one of the plugin's components, models or data sets; then `sha256` is part of the run's `hash`. */
   used: z.boolean(),

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pluginSourceHash } from '../plugin-source-hash.js';
 import { loadPlugin, loadPlugins, pluginSources } from '../load-plugins.js';
 import { PluginError } from '../plugin-error.js';
 import { builtinPluginSet, pluginFiles, pluginsNamedBy } from '../plugin-set.js';
@@ -39,7 +39,7 @@ describe('loadPlugins', () => {
       ['./all.mjs', 'suite', join(dir, 'all.mjs')],
       ['./named.mjs', 'suite', join(dir, 'named.mjs')],
     ]);
-    expect(set.plugins[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'all.mjs'))).digest('hex'));
+    expect(set.plugins[0]!.sha256).toBe((await pluginSourceHash(join(dir, 'all.mjs'))).sha256);
     expect(set.components.get('drop', 'lab:drop')).toBeDefined();
     expect(set.components.components('drop').find((c) => c.descriptor.kind === 'lab:named')?.source).toBe('./named.mjs');
     expect(set.models.get('lab:mlp')?.source).toBe('./all.mjs');
