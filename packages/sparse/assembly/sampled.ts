@@ -1,6 +1,7 @@
 // Sampled dense-dense product (SDDMM) over batch-inner rows: out[k] = Σ_b a[r, b] · c[idx[k], b] for every stored
-// entry k of compressed row r, i.e. (Aᵀ·C) at the stored positions only. Four entries of a row at a time share
+// entry k of compressed row r, i.e. (A·Cᵀ) at the stored positions only. Four entries of a row at a time share
 // each load of a's row; the lanes are summed once per entry at the end. Rows are `width` floats, zero-padded.
+// On CSR with a = Xᵀ, c = dYᵀ: dW(i, o) = Σ_b X[b, i] · dY[b, o] at the stored (i, o) (SDDMM: Nisa et al., HiPC 2018).
 
 @inline function sum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));

@@ -1,4 +1,4 @@
-// Gather over batch-inner rows (Gustavson's row-wise sparse × dense product on transposed operands):
+// Gather over batch-inner rows (Gustavson's row-wise sparse × dense product, ACM TOMS 1978, on transposed operands):
 //   dst[r, :] = Σ_{k ∈ [ptr[r], ptr[r + 1])} values[k] · src[idx[k], :]
 // The input gradient on CSR (r = input i, idx = output o): dXᵀ[i, :] = Σ_o W(i, o) · dYᵀ[o, :]  (dX = dY·Wᵀ).
 // Four entries at a time share each read-modify-write of the destination row.

@@ -1,6 +1,7 @@
 // Sampled dense-dense product (SDDMM) over batch-inner rows: out[k] = Σ_b a[r, b] · c[idx[k], b] for every entry k
 // of compressed row r. On CSR with a = Xᵀ and c = dYᵀ: dW(i, o) = Σ_b X[b, i] · dY[b, o] at the stored (i, o),
-// the gradient RigL (Evci et al. 2020) and SET-style sparse training need, without forming Xᵀ·dY.
+// the gradient RigL (Evci et al. 2020) and SET-style sparse training need, without forming Xᵀ·dY. SDDMM as in
+// Nisa et al., "Sampled Dense Matrix Multiplication for High-Performance Machine Learning", HiPC 2018.
 
 /** out[k] = Σ_b a[r · width + b] · c[idx[k] · width + b] (b < width) over `rows` compressed rows. */
 export function sampledDots(rows: number, ptr: Int32Array, idx: Int32Array, a: Float32Array, c: Float32Array, out: Float32Array, width: number): void {
