@@ -16,9 +16,8 @@ interface Manifest {
   readonly exports: Record<string, string | Record<string, string>>;
 }
 
-const manifests: Manifest[] = readdirSync(join(root, 'packages')).map(
-  (dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
-);
+const dirs = readdirSync(join(root, 'packages'));
+const manifests: Manifest[] = dirs.map((dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest);
 
 /** Every import specifier the packages export that points at code (`@topiary/core`, `@topiary/core/testing`, …). */
 const specifiers = manifests.flatMap((manifest) =>
@@ -27,17 +26,22 @@ const specifiers = manifests.flatMap((manifest) =>
     .map(([subpath]) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`)),
 );
 
-/** Resolves the specifiers in a child `node` run with the given conditions, from a package that depends on them all. */
+/** Resolves the specifiers in child `node` runs with the given conditions, each from its own package (a self-reference). */
 async function resolveUnder(conditions: string[]): Promise<Record<string, string>> {
-  const script = `const out = {}; for (const s of ${JSON.stringify(specifiers)}) out[s] = import.meta.resolve(s); console.log(JSON.stringify(out));`;
-  const args = [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', script];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: join(root, 'packages/bench') });
-  return JSON.parse(stdout) as Record<string, string>;
+  const resolved: Record<string, string> = {};
+  for (const [i, manifest] of manifests.entries()) {
+    const own = specifiers.filter((s) => s === manifest.name || s.startsWith(`${manifest.name}/`));
+    const script = `const out = {}; for (const s of ${JSON.stringify(own)}) out[s] = import.meta.resolve(s); console.log(JSON.stringify(out));`;
+    const args = [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', script];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: join(root, 'packages', dirs[i]!) });
+    Object.assign(resolved, JSON.parse(stdout) as Record<string, string>);
+  }
+  return resolved;
 }
 
 describe('export conditions', () => {
   it('no package exports a bare `source` condition; every code export has the project-prefixed one first', () => {
-    expect(manifests).toHaveLength(9);
+    expect(manifests).toHaveLength(10);
     for (const manifest of manifests) {
       for (const [subpath, target] of Object.entries(manifest.exports)) {
         if (typeof target === 'string') continue;
