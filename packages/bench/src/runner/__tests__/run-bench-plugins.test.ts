@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pluginSourceHash } from '../../plugins/plugin-source-hash.js';
 import { dropDescriptorSource, tempDir, writeModule, zodUrl } from '../../plugins/__tests__/plugin-fixtures.js';
 import { readRunRecords } from '../../results/run-log.js';
 import { runRecordSchema } from '../../results/run-record.js';
@@ -38,7 +38,8 @@ function setup() {
   return { plugin, other, options };
 }
 
-const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+/** The hash the bench records for a plugin: its source (the file and the local modules it imports). */
+const sha256 = async (path: string): Promise<string> => (await pluginSourceHash(path)).sha256;
 
 describe('runBench with plugins', () => {
   it('sends the plugin files to the workers and names every plugin in every record, with its sha256 and whether the run used it', async () => {
@@ -48,13 +49,14 @@ describe('runBench with plugins', () => {
     expect(summary).toMatchObject({ total: 2, finished: 2, failed: [] });
     const { records } = await readRunRecords(summary.file);
     const byDrop = (kind: string | undefined) => records.find((r) => (r.config['algorithm'] as { drop?: { kind: string } }).drop?.kind === kind)!;
+    const [pluginHash, otherHash] = [await sha256(plugin), await sha256(other)];
     const expected = (used: boolean) => [
-      { path: './lab.mjs', relativeTo: 'suite', sha256: sha256(plugin), used },
-      { path: otherPath, relativeTo: 'cwd', sha256: sha256(other), used: false },
+      { path: './lab.mjs', relativeTo: 'suite', sha256: pluginHash, used },
+      { path: otherPath, relativeTo: 'cwd', sha256: otherHash, used: false },
     ];
     expect(byDrop('lab:drop').plugins).toEqual(expected(true));
     expect(byDrop(undefined).plugins).toEqual(expected(false));
-    expect(byDrop('lab:drop').data['plugins']).toEqual([`./lab.mjs ${sha256(plugin)}`, `${otherPath} ${sha256(other)}`]);
+    expect(byDrop('lab:drop').data['plugins']).toEqual([`./lab.mjs ${pluginHash}`, `${otherPath} ${otherHash}`]);
     for (const record of records) expect(runRecordSchema.parse(record).plugins).toHaveLength(2);
   });
 
@@ -65,7 +67,7 @@ describe('runBench with plugins', () => {
     writeFileSync(plugin, `${readFileSync(plugin, 'utf8')}// changed\n`);
     expect(await runBench(options())).toMatchObject({ total: 2, skipped: 1, finished: 1 });
     const { records } = await readRunRecords(options().out);
-    expect(records.map((r) => r.plugins![0]!.sha256)).toEqual([expect.any(String), expect.any(String), sha256(plugin)]);
+    expect(records.map((r) => r.plugins![0]!.sha256)).toEqual([expect.any(String), expect.any(String), await sha256(plugin)]);
   });
 
   it('refuses a plugin that cannot load before any worker starts', async () => {
