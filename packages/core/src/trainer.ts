@@ -283,6 +283,7 @@ export class SparseTrainer {
       check(update.scope === undefined || update.scope === 'layer' || update.scope === 'global', 'strategy.update.scope', update.scope, "'layer' or 'global'");
       check(!(update.scope === 'global' && update.redistribution), 'strategy.update.redistribution', update.redistribution?.kind ?? 'redistribution', "absent under scope 'global' (both decide per-layer counts)");
       check(!(update.redistribution && !update.grow), 'strategy.update.redistribution', update.redistribution?.kind ?? 'redistribution', 'used only with a grow criterion (redistribution decides where regrowth goes)');
+      check(!(update.targetSparsity && update.dropFraction && !update.grow), 'strategy.update.grow', update.grow, 'a grow criterion when targetSparsity and dropFraction are both given (the drop fraction is regrown; without growth masks would prune past the target)');
     }
     const momentumNeeds = mergeNeeds(update?.drop.needs, update?.grow?.needs, update?.redistribution?.needs);
     this.needsEveryStep = { gradient: momentumNeeds.momentum, momentum: momentumNeeds.momentum };

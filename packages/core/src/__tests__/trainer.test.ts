@@ -48,6 +48,10 @@ describe('SparseTrainer', () => {
     expect(() => new SparseTrainer(model, { strategy: noGrow, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
       /strategy\.update\.redistribution must be used only with a grow criterion/,
     );
+    const pruneAndDrift: SparseStrategy = { ...base, update: { ...withoutGrow, targetSparsity: { kind: 'constant', valueAt: () => 0.5 } } };
+    expect(() => new SparseTrainer(model, { strategy: pruneAndDrift, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' })).toThrow(
+      /strategy\.update\.grow must be a grow criterion when targetSparsity and dropFraction are both given/,
+    );
   });
 
   it.each([
