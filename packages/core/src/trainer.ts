@@ -5,6 +5,7 @@ import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type Pr
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
+import { checkGranularity } from './n-m-groups.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { deviceMaskSelection } from './mask-selection-device.js';
 import { hostMaskSelection } from './mask-selection-host.js';
@@ -293,6 +294,7 @@ export class SparseTrainer {
       this.masked.map((k) => k.shape),
       strategy.sparsity,
     );
+    checkGranularity(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */
@@ -711,7 +713,7 @@ export class SparseTrainer {
       return false;
     }
     const plan = await planUpdate(
-      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng },
+      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng, ...(this.strategy.granularity ? { granularity: this.strategy.granularity } : {}) },
       this.selectsOnDevice() ? deviceMaskSelection : hostMaskSelection,
     );
     if (!plan.ok) {
