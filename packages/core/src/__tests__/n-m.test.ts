@@ -96,7 +96,7 @@ describe('N:M training (fast-check)', () => {
             let updates = 0;
             for (let t = 0; t <= batches.length; t++) {
               const hm = host.masks();
-              const shapes = host.summary().layers.map((l) => host.model.weights.find((w) => w.name === l.name)!.shape);
+              const shapes = host.summary().layers.map((l) => host.model.weights.find((w) => w.name === l.name)!.shape as number[]);
               hm.forEach((mask, l) => expect(nmFirstViolation(mask, shapes[l]!, n!, m!), `layer ${l} at step ${t}`).toBe(-1));
               expect(device.masks()).toEqual(hm);
               if (t === batches.length) break;
@@ -144,7 +144,7 @@ describe('N:M training (fast-check)', () => {
     const trainer = trainerOf(strategy);
     try {
       const kernels = trainer.model.weights.filter((w) => w.name.endsWith('/kernel'));
-      const weights = await Promise.all(kernels.map(async (w) => ({ shape: w.shape, values: (await w.read().data()) as Float32Array })));
+      const weights = await Promise.all(kernels.map(async (w) => ({ shape: w.shape as number[], values: (await w.read().data()) as Float32Array })));
       expect(weights).toHaveLength(3);
       await trainer.initialize();
       trainer.masks().forEach((mask, l) => {
