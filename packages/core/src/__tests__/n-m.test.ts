@@ -188,3 +188,24 @@ describe('N:M bad input', () => {
     refuses({ ...base, update: noGrow }, /strategy.update.grow is required with granularity 'n:m'/);
   });
 });
+
+describe('N:M checkpoints', () => {
+  it('refuses a checkpoint whose masks break the groups, loading nothing and leaking no tensor', async () => {
+    const { granularity: _g, ...unstructured } = nmStrategy(2, 4);
+    const source = trainerOf(unstructured);
+    const target = trainerOf(nmStrategy(2, 4));
+    try {
+      await source.initialize();
+      const checkpoint = await source.saveCheckpoint();
+      const tensors = tf.memory().numTensors;
+      await expect(target.loadCheckpoint(checkpoint)).rejects.toThrow(/loadCheckpoint: the mask of layer dense_Dense\d+ breaks granularity 2:4 \(group \d+ does not hold exactly 2 active weights\)/);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(target.initialized).toBe(false);
+    } finally {
+      for (const t of [source, target]) {
+        t.dispose();
+        t.optimizer.dispose();
+      }
+    }
+  });
+});
