@@ -1,15 +1,14 @@
 import { closedObject, componentOption, createComponent, defineComponent } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
 import { uniform } from '@topiary/distributions';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { dropScheduleField, fractionField, positiveIntField, updateOptionFields } from './fields.js';
+import { nmFields, nmGranularity } from './nm-fields.js';
 import { riglDescriptor } from './rigl.js';
 
 const nmRiglOptions = closedObject({
   totalSteps: positiveIntField.describe('Optimizer steps the whole run takes; fractions such as T_end are taken of it.'),
-  n: z.number().int('must be an integer').min(1, 'must be ≥ 1').optional().describe('Active weights per group of m consecutive inputs, in [1, m). Default 2.'),
-  m: z.number().int('must be an integer').min(2, 'must be ≥ 2').optional().describe('Group size along the input axis; must divide every masked layer\'s input size. Default 4.'),
-  sparsity: z.number().optional().describe('Always 1 − n/m (0.5 for 2:4); may be written for symmetry with the other methods, and must then equal it.'),
+  ...nmFields,
   ...updateOptionFields,
   dropFraction: fractionField.optional().describe('Initial drop fraction α. Default 0.3, as RigL.'),
   dropSchedule: dropScheduleField.optional().describe("Decay of the drop fraction. Default 'cosine', as RigL."),
@@ -40,16 +39,14 @@ export const nmRiglDescriptor = defineComponent({
   doc: 'RigL under N:M sparsity (Zhou et al. 2021; Evci et al. 2020): exactly n of every m consecutive inputs active (default 2:4), each group regrowing what it lost.',
   options: nmRiglOptions,
   example: { totalSteps: 1000 },
-  create: ({ n = 2, m = 4, sparsity, ...rigl }, context): SparseStrategy => {
+  create: ({ n, m, sparsity, ...rigl }, context): SparseStrategy => {
     const path = context?.path ?? 'n:m-rigl';
-    if (n >= m) throw new RangeError(`${path}.n: must be < m = ${m} (got ${n})`);
-    const derived = 1 - n / m;
-    if (sparsity !== undefined && Math.abs(sparsity - derived) > 1e-9) throw new RangeError(`${path}.sparsity: must be 1 − n/m = ${derived} for ${n}:${m}, or left out (got ${sparsity})`);
+    const nm = nmGranularity(path, { n, m, sparsity });
     return {
       // RigL's schedule and criteria, uniform density n/m, N:M groups
-      ...riglDescriptor.create({ ...rigl, sparsity: derived, distribution: uniform() }, { path }),
+      ...riglDescriptor.create({ ...rigl, sparsity: nm.sparsity, distribution: uniform() }, { path }),
       name: 'n:m-rigl',
-      granularity: { kind: 'n:m', n, m },
+      granularity: nm.granularity,
     };
   },
 });

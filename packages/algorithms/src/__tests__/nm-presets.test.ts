@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { nmFirstViolation, SparseTrainer } from '@topiary/core';
 import { runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '@topiary/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nmRigl, resolveStrategy } from '../index.js';
+import { nmRigl, nmSet, resolveStrategy } from '../index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -41,8 +41,11 @@ describe('n:m-rigl preset', () => {
     expect(() => resolveStrategy({ method: 'n:m-rigl', n: 3, m: 2 }, { totalSteps: 100, root: 'algorithm' })).toThrow('algorithm.n: must be < m = 2 (got 3)');
   });
 
-  it('keeps every group of every layer at exactly n through training', async () => {
-    const trainer = new SparseTrainer(tinyMlp(), { strategy: nmRigl({ totalSteps: 12, n: 1, m: 4, updateEvery: 2 }), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  it.each([
+    ['n:m-rigl', () => nmRigl({ totalSteps: 12, n: 1, m: 4, updateEvery: 2 })],
+    ['n:m-set', () => nmSet({ totalSteps: 12, n: 1, m: 4, updateEvery: 2 })],
+  ])('%s keeps every group of every layer at exactly n through training', async (_, strategy) => {
+    const trainer = new SparseTrainer(tinyMlp(), { strategy: strategy(), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const shapes = trainer.model.weights.filter((w) => w.name.endsWith('/kernel')).map((w) => w.shape as number[]);
     let updates = 0;
     try {
@@ -60,11 +63,32 @@ describe('n:m-rigl preset', () => {
   });
 });
 
+describe('n:m-set preset', () => {
+  it("defaults to 2:4 at sparsity 0.5 with SET's rule (sign drop, random growth, once per epoch until the end); JSON resolves to the same", () => {
+    const s = nmSet({ totalSteps: 1000, stepsPerEpoch: 50 });
+    expect(s.name).toBe('n:m-set');
+    expect(s.granularity).toEqual({ kind: 'n:m', n: 2, m: 4 });
+    expect(s.sparsity).toBe(0.5);
+    expect(s.distribution.kind).toBe('uniform');
+    expect(s.update!.drop.kind).toBe('set');
+    expect(s.update!.grow!.kind).toBe('random');
+    expect(s.update!.schedule).toEqual({ begin: 0, end: 1000, every: 50 });
+    const json = resolveStrategy({ method: 'n:m-set', n: 1, m: 2 }, { totalSteps: 1000, stepsPerEpoch: 50 });
+    expect(json.granularity).toEqual({ kind: 'n:m', n: 1, m: 2 });
+    expect(json.sparsity).toBe(0.5);
+    expect(json.update!.schedule).toEqual(s.update!.schedule);
+    expect(() => nmSet({ totalSteps: 100, n: 2, m: 4, sparsity: 0.75 })).toThrow('n:m-set.sparsity: must be 1 − n/m = 0.5 for 2:4, or left out (got 0.75)');
+  });
+});
+
 runConformanceSuite({
   name: 'cpu (n:m-rigl)',
   setup: async () => {
     await tf.setBackend('cpu');
   },
   sparsity: 0.5,
-  strategies: { 'n:m-rigl': { masks: 'change', create: (c) => nmRigl({ totalSteps: c.totalSteps, updateEvery: c.updateEvery }) } },
+  strategies: {
+    'n:m-rigl': { masks: 'change', create: (c) => nmRigl({ totalSteps: c.totalSteps, updateEvery: c.updateEvery }) },
+    'n:m-set': { masks: 'change', create: (c) => nmSet({ totalSteps: c.totalSteps, updateEvery: c.updateEvery }) },
+  },
 });
