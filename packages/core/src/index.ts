@@ -7,6 +7,8 @@ export type {
   GrowInitializer,
   LayerShape,
   MaskedLayerKind,
+  MaskGranularity,
+  NMGranularity,
   MaskInit,
   MaskUpdatePolicy,
   Redistribution,
@@ -18,6 +20,7 @@ export type {
   UpdateScope,
 } from './types.js';
 export { Rng } from './rng.js';
+export { checkGranularity, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
 export {
   countActive,
   dropPositions,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { budgetsFromDensities } from './budgets.js';
 import type { PrunableKernel } from './layers.js';
 import type { Rng } from './rng.js';
+import { nmHighestMask, nmRandomMask } from './n-m-groups.js';
 import { randomMask, selectHighest } from './selection.js';
 import type { SparseStrategy } from './types.js';
 
@@ -17,9 +18,16 @@ export interface InitialMaskInputs {
   readonly rng: Rng;
 }
 
-/** Chooses the first mask of every masked layer according to `strategy.init`. */
+/**
+ * Chooses the first mask of every masked layer according to `strategy.init`. With N:M granularity
+ * (`strategy.granularity`, checked beforehand by the trainer) a random init draws exactly n of every group and a
+ * scored init keeps the n highest scores of every group.
+ */
 export async function initialMasks({ strategy, kernels, gradients, rng }: InitialMaskInputs): Promise<Uint8Array[]> {
   const init = strategy.init;
+  const nm = strategy.granularity;
+  if (nm && init.kind === 'dense') throw new Error(`strategy ${strategy.name}: init 'dense' cannot be combined with granularity 'n:m'; use init 'random' or a layer-scope 'scored' init`);
+  if (nm && init.kind === 'random') return kernels.map((k) => nmRandomMask(k.shape.shape, nm.n, nm.m, () => rng.float()));
   if (init.kind === 'dense') return kernels.map((k) => new Uint8Array(k.shape.size).fill(1));
   const budgets = budgetsFromDensities(
     kernels,
@@ -49,6 +57,10 @@ export async function initialMasks({ strategy, kernels, gradients, rng }: Initia
       throw new Error(`strategy ${strategy.name}: the '${init.criterion.kind}' scores of layer ${k.shape.layerName} at initialisation are not finite (check the first batch and the loss)`);
     }
     scores[i] = values;
+  }
+  if (nm) {
+    if (init.scope !== 'layer') throw new Error(`strategy ${strategy.name}: init scope '${init.scope}' cannot be combined with granularity 'n:m'; use scope 'layer'`);
+    return kernels.map((k, i) => nmHighestMask(scores[i]!, k.shape.shape, nm.n, nm.m));
   }
   if (init.scope === 'layer') return kernels.map((k, i) => maskFrom(k.shape.size, selectHighest(scores[i]!, budgets[i]!)));
   // global: one ranking over all masked weights, same total budget

@@ -91,5 +91,9 @@ function deviceRound(state: MaskState): SelectionRound<tf.Tensor> {
  * positions; with the `topk` fallback ties follow the backend's `topk`. Every score criterion is called even
  * when an earlier one returns non-finite scores (host selection stops at the first), so after a skipped update
  * random criteria may leave the generator in a different state than host selection would.
+ *
+ * Under global scope and under N:M granularity the planner itself reads the scores to the host before the
+ * selection runs (one ranking across layers; the grouped regrowth), and hands this selection scores that fix
+ * its choice; only then do scores leave the device.
  */
 export const deviceMaskSelection: MaskSelection<tf.Tensor> = { kind: 'device', begin: deviceRound };

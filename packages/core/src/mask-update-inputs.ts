@@ -3,7 +3,7 @@ import type { PrunableKernel } from './layers.js';
 import type { LayerChange } from './mask-selection.js';
 import type { MaskState } from './mask-state.js';
 import type { Rng } from './rng.js';
-import type { Distribution, MaskUpdatePolicy, ScoreContext } from './types.js';
+import type { Distribution, MaskGranularity, MaskUpdatePolicy, ScoreContext } from './types.js';
 
 /** Inputs of `planUpdate` (mask-update.ts). */
 export interface UpdateInputs {
@@ -23,6 +23,8 @@ export interface UpdateInputs {
   readonly momentum: readonly tf.Tensor[] | undefined;
   /** The engine's generator. */
   readonly rng: Rng;
+  /** The strategy's mask structure (N:M), kept by the update; absent: unstructured. */
+  readonly granularity?: MaskGranularity;
 }
 
 /** A computed update, or the reason it must be skipped. */

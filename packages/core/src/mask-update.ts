@@ -4,6 +4,7 @@ import { globalUpdateTotals, growCountsPerLayer, updateCounts } from './mask-upd
 import { givenScores, rankGlobally, scoresForRanking } from './global-ranking.js';
 import { scoreContext, type UpdateInputs, type UpdatePlan } from './mask-update-inputs.js';
 import { hostMaskSelection } from './mask-selection-host.js';
+import { planGroupedUpdate } from './n-m-update.js';
 import type { LayerSelectionRequest, MaskSelection } from './mask-selection.js';
 import type { MaskState } from './mask-state.js';
 import { dropPositions } from './selection.js';
@@ -15,6 +16,7 @@ export type { UpdateInputs, UpdatePlan } from './mask-update-inputs.js';
 export { dropCounts, globalUpdateTotals, growCountsPerLayer, updateCounts } from './mask-update-counts.js';
 export type { UpdateCounts } from './mask-update-counts.js';
 export { rankGlobally } from './global-ranking.js';
+export { planGroupedUpdate } from './n-m-update.js';
 
 /** What the planner asks of the selection for layer i at one stage. */
 function layerRequest(inputs: UpdateInputs, i: number, stage: 'drop' | 'grow', criterion: DropCriterion | GrowCriterion, count: number): LayerSelectionRequest {
@@ -42,8 +44,12 @@ function differs(before: Uint8Array, after: Uint8Array): boolean {
  * too; a non-finite score skips the update there), then hands the selection those counts and the same score
  * tensors, so that each layer's selection picks the positions of the global ranking (with the device selection's
  * `topk` fallback, tied scores may pick other positions, never other counts).
+ *
+ * With `inputs.granularity` (N:M) the update is planned by {@link planGroupedUpdate}: the same drop, then every
+ * group regrows what it lost; the positions are chosen on the host, on the device selection too.
  */
 export async function planUpdate(inputs: UpdateInputs, selection: MaskSelection = hostMaskSelection): Promise<UpdatePlan> {
+  if (inputs.granularity) return planGroupedUpdate(inputs, selection);
   const { update, kernels, state, rng } = inputs;
   const global = update.scope === 'global';
   if (global && update.redistribution) {

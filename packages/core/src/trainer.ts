@@ -5,6 +5,7 @@ import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type Pr
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
+import { checkGranularity, nmFirstViolation } from './n-m-groups.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { deviceMaskSelection } from './mask-selection-device.js';
 import { hostMaskSelection } from './mask-selection-host.js';
@@ -293,6 +294,7 @@ export class SparseTrainer {
       this.masked.map((k) => k.shape),
       strategy.sparsity,
     );
+    checkGranularity(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */
@@ -620,6 +622,11 @@ export class SparseTrainer {
       optimizer: this.optimizer,
       allowNonFinite,
     });
+    const broken = this.brokenGroups(restored.masks);
+    if (broken !== undefined) {
+      tf.dispose([...restored.modelWeights, ...restored.optimizerWeights.map((w) => w.tensor), ...(restored.momentum ?? [])]);
+      throw new Error(`loadCheckpoint: ${broken}; nothing was loaded (the checkpoint was not saved under this strategy's granularity)`);
+    }
     // All checks passed: apply, the optimizer first (the only part that awaits).
     try {
       await restoreOptimizerState(this.optimizer, restored.optimizerWeights, restored.optimizerHidden);
@@ -643,6 +650,17 @@ export class SparseTrainer {
     this.rng = restored.rng;
     this.trainingFlops = restored.flops.training;
     this.denseTrainingFlops = restored.flops.denseTraining;
+  }
+
+  /** Under N:M granularity, a description of the first layer and group of `masks` that does not hold exactly n active weights. */
+  private brokenGroups(masks: readonly Uint8Array[]): string | undefined {
+    const nm = this.strategy.granularity;
+    if (!nm) return undefined;
+    for (const [i, mask] of masks.entries()) {
+      const group = nmFirstViolation(mask, this.masked[i]!.shape.shape, nm.n, nm.m);
+      if (group >= 0) return `the mask of layer ${this.masked[i]!.shape.layerName} breaks granularity ${nm.n}:${nm.m} (group ${group} does not hold exactly ${nm.n} active weights)`;
+    }
+    return undefined;
   }
 
   /** Releases the masks and momentum buffers (not the model or the optimizer). */
@@ -711,7 +729,7 @@ export class SparseTrainer {
       return false;
     }
     const plan = await planUpdate(
-      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng },
+      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng, ...(this.strategy.granularity ? { granularity: this.strategy.granularity } : {}) },
       this.selectsOnDevice() ? deviceMaskSelection : hostMaskSelection,
     );
     if (!plan.ok) {

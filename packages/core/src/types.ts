@@ -219,6 +219,26 @@ export interface MaskUpdatePolicy {
 }
 
 /**
+ * N:M fine-grained structured sparsity (Zhou et al. 2021, "Learning N:M Fine-grained Structured Sparse Neural
+ * Networks From Scratch"; Mishra et al. 2021, 2:4 on Ampere): in every masked kernel, for every output unit (and
+ * every spatial position of a convolution kernel), each group of `m` consecutive inputs holds exactly `n` active
+ * weights, so that kernel [in, out] keeps |{i ∈ [g·m, g·m + m) : mask[i][o] = 1}| = n for every group g and
+ * column o. Density is n/m in every masked layer, so the strategy's sparsity must be 1 − n/m and its distribution
+ * must give every layer density n/m (uniform).
+ */
+export interface NMGranularity {
+  /** Always `n:m`. */
+  readonly kind: 'n:m';
+  /** Active weights per group, an integer in [1, m). */
+  readonly n: number;
+  /** Group size along the input axis (kernel.shape[0] for Dense, input channels for convolutions); must divide it. */
+  readonly m: number;
+}
+
+/** The structure masks keep beyond their counts; absent: unstructured (any position may be active). */
+export type MaskGranularity = NMGranularity;
+
+/**
  * A complete sparse-training method: RigL, SET, SNFS, static, SNIP, pruning and dense are each one value
  * of this type (see `@topiary/algorithms`).
  */
@@ -233,4 +253,10 @@ export interface SparseStrategy {
   readonly init: MaskInit;
   /** How masks change; absent for static masks. */
   readonly update?: MaskUpdatePolicy;
+  /**
+   * Structure every mask keeps at initialisation and after every update ({@link NMGranularity}); absent:
+   * unstructured. N:M needs a `random` or layer-scope `scored` init and, with updates, drop-and-grow (a drop
+   * fraction and a grow criterion, layer scope, no pruning target, no redistribution).
+   */
+  readonly granularity?: MaskGranularity;
 }

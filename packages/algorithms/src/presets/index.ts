@@ -3,6 +3,8 @@ import { denseDescriptor } from './dense.js';
 import { granetDescriptor } from './granet.js';
 import { magnitudePruningDescriptor } from './magnitude-pruning.js';
 import { mestDescriptor } from './mest.js';
+import { nmRiglDescriptor } from './nm-rigl.js';
+import { nmSetDescriptor } from './nm-set.js';
 import { riglDescriptor } from './rigl.js';
 import { setDescriptor } from './set.js';
 import { snfsDescriptor } from './snfs.js';
@@ -25,10 +27,14 @@ export { dense, denseDescriptor } from './dense.js';
 export { mest, mestDescriptor } from './mest.js';
 export type { MestOptions } from './mest.js';
 export { granet, granetDescriptor } from './granet.js';
+export { nmRigl, nmRiglDescriptor } from './nm-rigl.js';
+export type { NmRiglOptions } from './nm-rigl.js';
+export { nmSet, nmSetDescriptor } from './nm-set.js';
+export type { NmSetOptions } from './nm-set.js';
 export type { GranetOptions } from './granet.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor]);

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { runConformanceSuite } from '../testing/index.js';
-import { referenceStrategies } from '../testing/reference-strategies.js';
+import { nmReferenceStrategies, referenceStrategies } from '../testing/reference-strategies.js';
 
-runConformanceSuite({
-  name: 'cpu',
-  setup: async () => {
-    await tf.setBackend('cpu');
-    await tf.ready();
-  },
-  strategies: referenceStrategies,
-});
+const setup = async (): Promise<void> => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+};
+
+runConformanceSuite({ name: 'cpu', setup, strategies: referenceStrategies });
+
+// N:M fixes the sparsity at 1 − n/m: 1:4
+runConformanceSuite({ name: 'cpu (N:M)', setup, strategies: nmReferenceStrategies, sparsity: 0.75 });

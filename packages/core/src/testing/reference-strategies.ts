@@ -148,3 +148,25 @@ export const referenceStrategies: Record<string, ConformanceStrategy> = {
     }),
   },
 };
+
+/**
+ * N:M drop-and-grow (RigL's rule under 1:4, 2:4 or 3:4 sparsity, Zhou et al. 2021); its sparsity must be 1 − n/4,
+ * so run it with `sparsity` 0.75, 0.5 or 0.25 in `runConformanceSuite`.
+ */
+export const nmReferenceStrategies: Record<string, ConformanceStrategy> = {
+  'N:M gradient growth (RigL under n:4)': {
+    masks: 'change',
+    create: (c) => {
+      const n = Math.round((1 - c.sparsity) * 4);
+      if (Math.abs(n / 4 - (1 - c.sparsity)) > 1e-9) throw new Error(`nmReferenceStrategies: sparsity ${c.sparsity} is not 1 − n/4`);
+      return {
+        name: 'n-m-rigl-test',
+        sparsity: c.sparsity,
+        distribution: uniformTest,
+        init: { kind: 'random' },
+        granularity: { kind: 'n:m', n, m: 4 },
+        update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
+      };
+    },
+  },
+};
