@@ -9,6 +9,7 @@ export type {
   MaskedLayerKind,
   MaskGranularity,
   NMGranularity,
+  FanInGranularity,
   MaskInit,
   MaskUpdatePolicy,
   Redistribution,
@@ -20,7 +21,8 @@ export type {
   UpdateScope,
 } from './types.js';
 export { Rng } from './rng.js';
-export { checkGranularity, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
+export { checkGranularity, fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
+export type { GroupLayout } from './n-m-groups.js';
 export {
   countActive,
   dropPositions,

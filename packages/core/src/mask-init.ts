@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { budgetsFromDensities } from './budgets.js';
 import type { PrunableKernel } from './layers.js';
 import type { Rng } from './rng.js';
-import { nmHighestMask, nmRandomMask } from './n-m-groups.js';
+import { groupLayouts, nmHighestMask, nmRandomMask } from './n-m-groups.js';
 import { randomMask, selectHighest } from './selection.js';
 import type { SparseStrategy } from './types.js';
 
@@ -19,15 +19,16 @@ export interface InitialMaskInputs {
 }
 
 /**
- * Chooses the first mask of every masked layer according to `strategy.init`. With N:M granularity
- * (`strategy.granularity`, checked beforehand by the trainer) a random init draws exactly n of every group and a
- * scored init keeps the n highest scores of every group.
+ * Chooses the first mask of every masked layer according to `strategy.init`. With N:M or constant fan-in
+ * granularity (`strategy.granularity`, checked beforehand by the trainer; groups from {@link groupLayouts}) a random
+ * init draws exactly n of every group and a scored init keeps the n highest scores of every group.
  */
 export async function initialMasks({ strategy, kernels, gradients, rng }: InitialMaskInputs): Promise<Uint8Array[]> {
   const init = strategy.init;
-  const nm = strategy.granularity;
-  if (nm && init.kind === 'dense') throw new Error(`strategy ${strategy.name}: init 'dense' cannot be combined with granularity 'n:m'; use init 'random' or a layer-scope 'scored' init`);
-  if (nm && init.kind === 'random') return kernels.map((k) => nmRandomMask(k.shape.shape, nm.n, nm.m, () => rng.float()));
+  const groups = groupLayouts(strategy, kernels.map((k) => k.shape));
+  const kind = `'${strategy.granularity?.kind}'`;
+  if (groups && init.kind === 'dense') throw new Error(`strategy ${strategy.name}: init 'dense' cannot be combined with granularity ${kind}; use init 'random' or a layer-scope 'scored' init`);
+  if (groups && init.kind === 'random') return groups.map((g) => nmRandomMask(g.shape, g.n, g.m, () => rng.float()));
   if (init.kind === 'dense') return kernels.map((k) => new Uint8Array(k.shape.size).fill(1));
   const budgets = budgetsFromDensities(
     kernels,
@@ -58,9 +59,9 @@ export async function initialMasks({ strategy, kernels, gradients, rng }: Initia
     }
     scores[i] = values;
   }
-  if (nm) {
-    if (init.scope !== 'layer') throw new Error(`strategy ${strategy.name}: init scope '${init.scope}' cannot be combined with granularity 'n:m'; use scope 'layer'`);
-    return kernels.map((k, i) => nmHighestMask(scores[i]!, k.shape.shape, nm.n, nm.m));
+  if (groups) {
+    if (init.scope !== 'layer') throw new Error(`strategy ${strategy.name}: init scope '${init.scope}' cannot be combined with granularity ${kind}; use scope 'layer'`);
+    return groups.map((g, i) => nmHighestMask(scores[i]!, g.shape, g.n, g.m));
   }
   if (init.scope === 'layer') return kernels.map((k, i) => maskFrom(k.shape.size, selectHighest(scores[i]!, budgets[i]!)));
   // global: one ranking over all masked weights, same total budget

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { PrunableKernel } from './layers.js';
 import type { LayerChange } from './mask-selection.js';
 import type { MaskState } from './mask-state.js';
+import type { GroupLayout } from './n-m-groups.js';
 import type { Rng } from './rng.js';
 import type { Distribution, MaskGranularity, MaskUpdatePolicy, ScoreContext } from './types.js';
 
@@ -23,8 +24,10 @@ export interface UpdateInputs {
   readonly momentum: readonly tf.Tensor[] | undefined;
   /** The engine's generator. */
   readonly rng: Rng;
-  /** The strategy's mask structure (N:M), kept by the update; absent: unstructured. */
+  /** The strategy's mask structure (N:M or constant fan-in), kept by the update; absent: unstructured. */
   readonly granularity?: MaskGranularity;
+  /** Every layer's groups under `granularity` (`groupLayouts`); required for constant fan-in, derived from n and m for N:M when absent. */
+  readonly groups?: readonly GroupLayout[];
 }
 
 /** A computed update, or the reason it must be skipped. */

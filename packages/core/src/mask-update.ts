@@ -45,8 +45,8 @@ function differs(before: Uint8Array, after: Uint8Array): boolean {
  * tensors, so that each layer's selection picks the positions of the global ranking (with the device selection's
  * `topk` fallback, tied scores may pick other positions, never other counts).
  *
- * With `inputs.granularity` (N:M) the update is planned by {@link planGroupedUpdate}: the same drop, then every
- * group regrows what it lost; the positions are chosen on the host, on the device selection too.
+ * With `inputs.granularity` (N:M or constant fan-in) the update is planned by {@link planGroupedUpdate}: the
+ * same drop, then every group regrows what it lost; the positions are chosen on the host, on the device selection too.
  */
 export async function planUpdate(inputs: UpdateInputs, selection: MaskSelection = hostMaskSelection): Promise<UpdatePlan> {
   if (inputs.granularity) return planGroupedUpdate(inputs, selection);

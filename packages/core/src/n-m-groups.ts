@@ -3,8 +3,23 @@
  * Scratch"): for a kernel of shape [...spatial, cIn, cOut] (Dense: [in, out]), group g of output o at spatial
  * position s holds the m consecutive inputs c = g·m … g·m + m − 1, i.e. the flat positions
  * s·cIn·cOut + c·cOut + o. N:M sparsity keeps exactly n active weights in every group.
+ *
+ * Constant fan-in (Lasby et al. 2024, "Dynamic Sparse Training with Structured Sparsity", SRigL) is the same
+ * machinery with one group per output unit: the kernel is viewed as [in, cOut] with in = size / cOut (every
+ * weight feeding output o, kh·kw·cIn for a convolution; the flat positions are unchanged), m = in and n = k_l
+ * (see {@link groupLayouts}).
  */
 import type { LayerShape, MaskGranularity, SparseStrategy } from './types.js';
+
+/** The groups of one masked layer: `m` consecutive inputs of one output unit of `shape` (as {@link nmGroupOrder} reads it), `n` active in each. */
+export interface GroupLayout {
+  /** The kernel's shape as the group functions read it: the layer's own under N:M, [in, cOut] under constant fan-in. */
+  readonly shape: readonly number[];
+  /** Active weights per group. */
+  readonly n: number;
+  /** Weights per group (a divisor of shape[shape.length − 2]). */
+  readonly m: number;
+}
 
 /**
  * The flat positions of every group, group after group: positions [g·m, g·m + m) of the result are the m
@@ -92,31 +107,104 @@ export function nmFirstViolation(mask: ArrayLike<number>, shape: readonly number
   return -1;
 }
 
-/**
- * Why a mask update policy cannot keep N:M sparsity, or undefined when it can: N:M updates are drop-and-grow
- * under layer scope (a grow criterion; no pruning target, global scope or redistribution).
- */
-export function nmUpdateProblem(strategy: Pick<SparseStrategy, 'update'>): string | undefined {
-  const update = strategy.update;
-  if (!update) return undefined;
-  const works = "N:M updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution";
-  if (update.targetSparsity) return `strategy.update.targetSparsity (${update.targetSparsity.kind}) cannot be combined with granularity 'n:m' (density is fixed at n/m); ${works}`;
-  if (update.scope === 'global') return `strategy.update.scope 'global' cannot be combined with granularity 'n:m' (every group keeps its own count); ${works}`;
-  if (update.redistribution) return `strategy.update.redistribution '${update.redistribution.kind}' cannot be combined with granularity 'n:m' (every layer keeps density n/m); ${works}`;
-  if (!update.grow) return `strategy.update.grow is required with granularity 'n:m' (a drop without regrowth breaks the groups); ${works}`;
-  return undefined;
+/** The granularity's name in messages: `'n:m'` or `'fan-in'`. */
+function kindOf(granularity: MaskGranularity | undefined): string {
+  return `'${granularity?.kind ?? 'n:m'}'`;
+}
+
+/** The weights feeding one output unit of `layer`: size / fanOut (kernel.shape[0] for Dense, kh·kw·cIn for a convolution). */
+export function fanInSize(layer: Pick<LayerShape, 'size' | 'fanOut'>): number {
+  return layer.size / layer.fanOut;
+}
+
+/** k_l = round(density · in_l): the active inputs every output unit of `layer` keeps under constant fan-in. */
+export function fanInCount(layer: Pick<LayerShape, 'size' | 'fanOut'>, density: number): number {
+  return Math.round(density * fanInSize(layer));
 }
 
 /**
- * Checks an N:M strategy against the masked layers before training and throws naming the field, the layer and
- * the value: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution giving every layer density n/m;
- * Dense or convolution kernels whose input size m divides; a `random` or layer-scope `scored` init; an update
- * policy {@link nmUpdateProblem} accepts.
+ * The group layout of every masked layer under the strategy's granularity, or undefined when it has none: N:M
+ * groups of m inputs with n active; constant fan-in one group of in_l inputs per output unit with k_l active, the
+ * layer's density taken from the strategy's distribution at its sparsity.
+ */
+export function groupLayouts(strategy: Pick<SparseStrategy, 'granularity' | 'distribution' | 'sparsity'>, layers: readonly LayerShape[]): GroupLayout[] | undefined {
+  const granularity = strategy.granularity;
+  if (granularity === undefined) return undefined;
+  if (granularity.kind === 'n:m') return layers.map((layer) => ({ shape: layer.shape, n: granularity.n, m: granularity.m }));
+  const densities = strategy.distribution.densities(layers, strategy.sparsity);
+  return layers.map((layer, i) => {
+    const m = fanInSize(layer);
+    return { shape: [m, layer.fanOut], n: fanInCount(layer, densities[i]!), m };
+  });
+}
+
+/**
+ * Why a mask update policy cannot keep N:M sparsity or constant fan-in (`strategy.granularity`, N:M when absent),
+ * or undefined when it can: grouped updates are drop-and-grow under layer scope (a grow criterion; no pruning
+ * target, global scope or redistribution).
+ */
+export function nmUpdateProblem(strategy: Pick<SparseStrategy, 'update'> & { readonly granularity?: MaskGranularity | undefined }): string | undefined {
+  const update = strategy.update;
+  if (!update) return undefined;
+  const fanIn = strategy.granularity?.kind === 'fan-in';
+  const kind = kindOf(strategy.granularity);
+  const works = fanIn
+    ? "constant fan-in updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution"
+    : "N:M updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution";
+  if (update.targetSparsity) return `strategy.update.targetSparsity (${update.targetSparsity.kind}) cannot be combined with granularity ${kind} (${fanIn ? 'every output unit keeps its k_l active inputs' : 'density is fixed at n/m'}); ${works}`;
+  if (update.scope === 'global') return `strategy.update.scope 'global' cannot be combined with granularity ${kind} (every group keeps its own count); ${works}`;
+  if (update.redistribution) return `strategy.update.redistribution '${update.redistribution.kind}' cannot be combined with granularity ${kind} (${fanIn ? 'every layer keeps its k_l per output unit' : 'every layer keeps density n/m'}); ${works}`;
+  if (!update.grow) return `strategy.update.grow is required with granularity ${kind} (a drop without regrowth breaks the groups); ${works}`;
+  return undefined;
+}
+
+/** The init and update checks N:M and constant fan-in share: a `random` or layer-scope `scored` init, and {@link nmUpdateProblem}. */
+function checkInitAndUpdate(strategy: SparseStrategy, start: string): void {
+  const kind = kindOf(strategy.granularity);
+  const init = strategy.init;
+  if (init.kind === 'dense') throw new Error(`strategy.init 'dense' cannot be combined with granularity ${kind} (${start}); use init 'random' or a layer-scope 'scored' init`);
+  if (init.kind === 'scored' && init.scope !== 'layer') {
+    throw new Error(`strategy.init.scope '${init.scope}' cannot be combined with granularity ${kind} (every group keeps its own ${strategy.granularity?.kind === 'fan-in' ? 'k_l' : 'n'}); use scope 'layer'`);
+  }
+  const problem = nmUpdateProblem(strategy);
+  if (problem) throw new Error(problem);
+}
+
+/**
+ * Checks a constant fan-in strategy against the masked layers: Dense or convolution kernels only, and every
+ * layer's k_l = round(d_l · in_l) at least 1 (the message names the layer and the density that would work).
+ */
+function checkFanIn(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
+  for (const layer of layers) {
+    if (layer.kind !== 'dense' && layer.kind !== 'conv') {
+      throw new Error(`strategy.granularity 'fan-in': layer ${layer.layerName} is a masked ${layer.kind} table; constant fan-in applies to Dense and convolution kernels only (leave it out of layers.include)`);
+    }
+  }
+  const densities = strategy.distribution.densities(layers, strategy.sparsity);
+  densities.forEach((d, i) => {
+    const layer = layers[i]!;
+    const inputs = fanInSize(layer);
+    if (fanInCount(layer, d) < 1) {
+      throw new Error(
+        `strategy.granularity 'fan-in': layer ${layer.layerName} (kernel [${layer.shape.join(', ')}], ${inputs} inputs per output unit) gets density ${d} from distribution '${strategy.distribution.kind}', so k = round(${d} · ${inputs}) = 0 active inputs per output unit; ` +
+          `it needs density ≥ ${0.5 / inputs} (at least one input per output unit): lower strategy.sparsity, use a distribution that gives it more, or leave it out of layers.include`,
+      );
+    }
+  });
+  checkInitAndUpdate(strategy, 'masks start with k_l of every output unit\'s inputs active');
+}
+
+/**
+ * Checks a structured strategy against the masked layers before training and throws naming the field, the layer
+ * and the value. N:M: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution giving every layer density
+ * n/m; Dense or convolution kernels whose input size m divides. Constant fan-in: Dense or convolution kernels,
+ * every k_l ≥ 1. Both: a `random` or layer-scope `scored` init; an update policy {@link nmUpdateProblem} accepts.
  */
 export function checkGranularity(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
   const granularity: MaskGranularity | undefined = strategy.granularity;
   if (granularity === undefined) return;
-  if (granularity.kind !== 'n:m') throw new Error(`strategy.granularity.kind must be 'n:m', got ${JSON.stringify((granularity as { kind: unknown }).kind)}`);
+  if (granularity.kind === 'fan-in') return checkFanIn(strategy, layers);
+  if (granularity.kind !== 'n:m') throw new Error(`strategy.granularity.kind must be 'n:m' or 'fan-in', got ${JSON.stringify((granularity as { kind: unknown }).kind)}`);
   const { n, m } = granularity;
   if (!Number.isInteger(m) || m < 2) throw new Error(`strategy.granularity.m must be an integer ≥ 2, got ${m}`);
   if (!Number.isInteger(n) || n < 1 || n >= m) throw new Error(`strategy.granularity.n must be an integer in [1, ${m - 1}] (1 ≤ n < m = ${m}), got ${n}`);
@@ -139,11 +227,5 @@ export function checkGranularity(strategy: SparseStrategy, layers: readonly Laye
       throw new Error(`strategy.distribution '${strategy.distribution.kind}' gives layer ${layers[i]!.layerName} density ${d}, but granularity ${n}:${m} fixes every layer at ${density}; use the uniform distribution`);
     }
   });
-  const init = strategy.init;
-  if (init.kind === 'dense') throw new Error(`strategy.init 'dense' cannot be combined with granularity 'n:m' (masks start with n of every m active); use init 'random' or a layer-scope 'scored' init`);
-  if (init.kind === 'scored' && init.scope !== 'layer') {
-    throw new Error(`strategy.init.scope '${init.scope}' cannot be combined with granularity 'n:m' (every group keeps its own n); use scope 'layer'`);
-  }
-  const problem = nmUpdateProblem(strategy);
-  if (problem) throw new Error(problem);
+  checkInitAndUpdate(strategy, 'masks start with n of every m active');
 }

@@ -37,21 +37,23 @@ function request(inputs: UpdateInputs, i: number, stage: 'drop' | 'grow', criter
 }
 
 /**
- * One mask update that keeps N:M sparsity (`inputs.granularity`; Zhou et al. 2021, with RigL's drop-and-grow,
- * Evci et al. 2020): per layer, drop the k = round(f · active) active weights of lowest drop score (as
+ * One mask update that keeps N:M sparsity or constant fan-in (`inputs.granularity`, groups `inputs.groups`; Zhou
+ * et al. 2021 and Lasby et al. 2024, with RigL's drop-and-grow, Evci et al. 2020): per layer, drop the k = round(f · active) active weights of lowest drop score (as
  * unstructured updates do), then every group regrows exactly as many as it lost, the highest grow scores among
  * its inactive positions (so a dropped weight may be regrown). Works with every criterion. The positions are
  * chosen on the host, on the device selection too (each stage reads every changed layer's scores): the
  * selection is then handed 0/1 scores that single out exactly those positions, so host and device selections
  * give the same masks. Criteria are called in the usual order (every layer's drop, then every layer's grow).
- * @throws Error when the policy cannot keep N:M (pruning target, global scope, redistribution, no grow criterion).
+ * @throws Error when the policy cannot keep the groups (pruning target, global scope, redistribution, no grow
+ *   criterion), or constant fan-in comes without `inputs.groups`.
  */
 export async function planGroupedUpdate(inputs: UpdateInputs, selection: MaskSelection): Promise<UpdatePlan> {
   const { update, kernels, state, rng, granularity } = inputs;
   if (!granularity) throw new Error('planGroupedUpdate: inputs.granularity is missing');
-  const problem = nmUpdateProblem({ update });
+  const problem = nmUpdateProblem({ update, granularity });
   if (problem) throw new Error(problem);
-  const { n, m } = granularity;
+  const groups = inputs.groups ?? (granularity.kind === 'n:m' ? kernels.map((k) => ({ shape: k.shape.shape, n: granularity.n, m: granularity.m })) : undefined);
+  if (!groups) throw new Error("planGroupedUpdate: inputs.groups is required with granularity 'fan-in'");
   const counts = updateCounts(inputs);
   if ('reason' in counts) return { ok: false, reason: counts.reason };
 
@@ -70,7 +72,8 @@ export async function planGroupedUpdate(inputs: UpdateInputs, selection: MaskSel
     if (dropped[i] === undefined) continue;
     const scores = await hostScores(inputs, i, 'grow', update.grow!);
     if (typeof scores === 'string') return { ok: false, reason: scores };
-    grown[i] = nmRegrow(scores, afterDrop[i]!, kernels[i]!.shape.shape, n, m);
+    const g = groups[i]!;
+    grown[i] = nmRegrow(scores, afterDrop[i]!, g.shape, g.n, g.m);
   }
 
   // the selection makes exactly those masks

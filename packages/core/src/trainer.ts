@@ -5,7 +5,7 @@ import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type Pr
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { initialMasks } from './mask-init.js';
-import { checkGranularity, nmFirstViolation } from './n-m-groups.js';
+import { checkGranularity, groupLayouts, nmFirstViolation, type GroupLayout } from './n-m-groups.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { deviceMaskSelection } from './mask-selection-device.js';
 import { hostMaskSelection } from './mask-selection-host.js';
@@ -223,6 +223,8 @@ export class SparseTrainer {
   private pendingUpdateEvent: TrainerMaskUpdateEvent | undefined;
   private readonly kernelLayers: KernelLayer[];
   private readonly masked: PrunableKernel[];
+  /** Every masked layer's groups under the strategy's granularity; undefined when unstructured. */
+  private readonly groups: readonly GroupLayout[] | undefined;
   private readonly trainable: tf.Variable[];
   private readonly needsEveryStep: Required<CriterionNeeds>;
   private readonly needsAtUpdate: Required<CriterionNeeds>;
@@ -295,6 +297,7 @@ export class SparseTrainer {
       strategy.sparsity,
     );
     checkGranularity(strategy, this.masked.map((k) => k.shape));
+    this.groups = groupLayouts(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */
@@ -652,13 +655,17 @@ export class SparseTrainer {
     this.denseTrainingFlops = restored.flops.denseTraining;
   }
 
-  /** Under N:M granularity, a description of the first layer and group of `masks` that does not hold exactly n active weights. */
+  /** Under N:M or constant fan-in, a description of the first layer and group of `masks` that does not hold exactly n active weights. */
   private brokenGroups(masks: readonly Uint8Array[]): string | undefined {
-    const nm = this.strategy.granularity;
-    if (!nm) return undefined;
+    const granularity = this.strategy.granularity;
+    if (!granularity || !this.groups) return undefined;
     for (const [i, mask] of masks.entries()) {
-      const group = nmFirstViolation(mask, this.masked[i]!.shape.shape, nm.n, nm.m);
-      if (group >= 0) return `the mask of layer ${this.masked[i]!.shape.layerName} breaks granularity ${nm.n}:${nm.m} (group ${group} does not hold exactly ${nm.n} active weights)`;
+      const { shape, n, m } = this.groups[i]!;
+      const group = nmFirstViolation(mask, shape, n, m);
+      if (group < 0) continue;
+      const layer = this.masked[i]!.shape.layerName;
+      if (granularity.kind === 'fan-in') return `the mask of layer ${layer} breaks constant fan-in (output unit ${group} does not hold exactly ${n} active inputs)`;
+      return `the mask of layer ${layer} breaks granularity ${n}:${m} (group ${group} does not hold exactly ${n} active weights)`;
     }
     return undefined;
   }
@@ -729,7 +736,7 @@ export class SparseTrainer {
       return false;
     }
     const plan = await planUpdate(
-      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng, ...(this.strategy.granularity ? { granularity: this.strategy.granularity } : {}) },
+      { step, update, distribution: this.strategy.distribution, kernels: this.masked, state, gradients: denseGrads, momentum: this.momentum, rng: this.rng, ...(this.strategy.granularity ? { granularity: this.strategy.granularity } : {}), ...(this.groups ? { groups: this.groups } : {}) },
       this.selectsOnDevice() ? deviceMaskSelection : hostMaskSelection,
     );
     if (!plan.ok) {

@@ -235,8 +235,20 @@ export interface NMGranularity {
   readonly m: number;
 }
 
-/** The structure masks keep beyond their counts; absent: unstructured (any position may be active). */
-export type MaskGranularity = NMGranularity;
+/**
+ * Constant fan-in (Lasby et al. 2024, "Dynamic Sparse Training with Structured Sparsity", SRigL's structure):
+ * every output unit of a masked layer keeps the same number k_l = round(d_l · in_l) of active inputs, d_l the
+ * layer's density from the strategy's distribution (so ERK gives different k_l across layers) and in_l the weights
+ * feeding one output unit (kernel.shape[0] for Dense, kh·kw·cIn for a convolution). It is one group per output unit
+ * holding its whole input column, with n = k_l: the N:M machinery with m = in_l.
+ */
+export interface FanInGranularity {
+  /** Always `fan-in`. */
+  readonly kind: 'fan-in';
+}
+
+/** The structure masks keep beyond their counts ({@link NMGranularity}, {@link FanInGranularity}); absent: unstructured. */
+export type MaskGranularity = NMGranularity | FanInGranularity;
 
 /**
  * A complete sparse-training method: RigL, SET, SNFS, static, SNIP, pruning and dense are each one value
@@ -254,9 +266,9 @@ export interface SparseStrategy {
   /** How masks change; absent for static masks. */
   readonly update?: MaskUpdatePolicy;
   /**
-   * Structure every mask keeps at initialisation and after every update ({@link NMGranularity}); absent:
-   * unstructured. N:M needs a `random` or layer-scope `scored` init and, with updates, drop-and-grow (a drop
-   * fraction and a grow criterion, layer scope, no pruning target, no redistribution).
+   * Structure every mask keeps at initialisation and after every update ({@link NMGranularity},
+   * {@link FanInGranularity}); absent: unstructured. Both need a `random` or layer-scope `scored` init and, with
+   * updates, drop-and-grow (a drop fraction and a grow criterion, layer scope, no pruning target, no redistribution).
    */
   readonly granularity?: MaskGranularity;
 }

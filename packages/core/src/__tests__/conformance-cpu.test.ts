@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { runConformanceSuite } from '../testing/index.js';
-import { nmReferenceStrategies, referenceStrategies } from '../testing/reference-strategies.js';
+import { fanInReferenceStrategies, nmReferenceStrategies, referenceStrategies } from '../testing/reference-strategies.js';
 
 const setup = async (): Promise<void> => {
   await tf.setBackend('cpu');
@@ -12,3 +12,6 @@ runConformanceSuite({ name: 'cpu', setup, strategies: referenceStrategies });
 
 // N:M fixes the sparsity at 1 − n/m: 1:4
 runConformanceSuite({ name: 'cpu (N:M)', setup, strategies: nmReferenceStrategies, sparsity: 0.75 });
+
+// constant fan-in: every output unit keeps k_l = round(0.2 · in_l) inputs
+runConformanceSuite({ name: 'cpu (constant fan-in)', setup, strategies: fanInReferenceStrategies });

@@ -170,3 +170,21 @@ export const nmReferenceStrategies: Record<string, ConformanceStrategy> = {
     },
   },
 };
+
+/**
+ * Constant fan-in drop-and-grow (RigL's rule with every output unit keeping k_l = round(d_l · in_l) active inputs,
+ * SRigL's structure, Lasby et al. 2024), uniform density; any sparsity that leaves every layer k_l ≥ 1.
+ */
+export const fanInReferenceStrategies: Record<string, ConformanceStrategy> = {
+  'constant fan-in gradient growth (SRigL structure)': {
+    masks: 'change',
+    create: (c) => ({
+      name: 'fan-in-rigl-test',
+      sparsity: c.sparsity,
+      distribution: uniformTest,
+      init: { kind: 'random' },
+      granularity: { kind: 'fan-in' },
+      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
+    }),
+  },
+};
