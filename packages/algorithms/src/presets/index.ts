@@ -9,6 +9,7 @@ import { riglDescriptor } from './rigl.js';
 import { setDescriptor } from './set.js';
 import { snfsDescriptor } from './snfs.js';
 import { snipDescriptor } from './snip.js';
+import { sriglDescriptor } from './srigl.js';
 import { staticSparseDescriptor } from './static-sparse.js';
 
 export { rigl, riglDescriptor } from './rigl.js';
@@ -31,10 +32,12 @@ export { nmRigl, nmRiglDescriptor } from './nm-rigl.js';
 export type { NmRiglOptions } from './nm-rigl.js';
 export { nmSet, nmSetDescriptor } from './nm-set.js';
 export type { NmSetOptions } from './nm-set.js';
+export { srigl, sriglDescriptor } from './srigl.js';
+export type { SriglOptions } from './srigl.js';
 export type { GranetOptions } from './granet.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor, sriglDescriptor]);
