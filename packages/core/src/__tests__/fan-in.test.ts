@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +173,43 @@ describe('constant fan-in training (fast-check)', () => {
       });
     } finally {
       for (const t of [moving, scored]) {
+        t.dispose();
+        t.optimizer.dispose();
+      }
+    }
+  });
+});
+
+describe('constant fan-in on a convolution', () => {
+  it('every output channel keeps k_l of its kh·kw·cIn inputs through drop-and-grow under ERK; host and device agree', async () => {
+    const model = (): tfl.LayersModel =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 6 }) }),
+        ],
+      });
+    const strategy = fanInStrategy(0.7, erkTest, magnitude, gradientGrow, 1);
+    const [host, device] = (['host', 'device'] as const).map((selection) => new SparseTrainer(model(), { strategy, optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', selection, onWarning: () => undefined }));
+    try {
+      const layers = [layerOf([3, 3, 2, 4], 'conv'), layerOf([64, 3], 'dense')];
+      const k = erkTest.densities(layers, 0.7).map((d, i) => Math.round(d * fanInSize(layers[i]!)));
+      let updates = 0;
+      for (let t = 0; t < 4; t++) {
+        const x = tf.randomUniform([4, 6, 6, 2], -1, 1, 'float32', t + 1);
+        const y = tf.oneHot(tf.tensor1d([0, 1, 2, t % 3], 'int32'), 3);
+        const a = await host!.step(x, y);
+        const b = await device!.step(x, y);
+        tf.dispose([x, y]);
+        expect(b.maskUpdated).toBe(a.maskUpdated);
+        if (a.maskUpdated) updates++;
+        host!.masks().forEach((mask, l) => expect(columnCounts(mask, layers[l]!.shape), `layer ${l} at step ${t}`).toEqual(new Array(layers[l]!.fanOut).fill(k[l])));
+        expect(device!.masks()).toEqual(host!.masks());
+      }
+      expect(updates).toBeGreaterThan(0);
+    } finally {
+      for (const t of [host!, device!]) {
         t.dispose();
         t.optimizer.dispose();
       }
