@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConformanceContext, ConformanceStrategy } from './conformance.js';
 import { constantSchedule, cosineSchedule, polynomialSparsitySchedule, updateSchedule } from '../schedules.js';
-import type { Distribution, DropCriterion, GrowCriterion, Redistribution } from '../types.js';
+import type { Distribution, DropCriterion, GrowCriterion, MaskUpdatePolicy, Redistribution, SparseStrategy } from '../types.js';
 
 // Minimal criteria written against core's types alone, so that core and the backend packages can run the
 // conformance suite without depending on the criterion packages.
@@ -42,17 +42,38 @@ export const proportional: Redistribution = {
 
 const every = (c: ConformanceContext) => updateSchedule({ begin: 0, end: Math.floor(c.totalSteps * 0.75), every: c.updateEvery });
 
+/** RigL's rule on the test criteria: magnitude drop, gradient growth, α = 0.3 cosine until 75% of the run; `extra` adds to the update. */
+function riglLike(c: ConformanceContext, name: string, extra: Partial<MaskUpdatePolicy> = {}): SparseStrategy {
+  return {
+    name,
+    sparsity: c.sparsity,
+    distribution: uniformTest,
+    init: { kind: 'random' },
+    update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }), ...extra },
+  };
+}
+
+/** Gradual magnitude pruning on the test criteria: dense start, cubic schedule to the sparsity at 60% of the run; `extra` adds to the update. */
+function pruningLike(c: ConformanceContext, name: string, extra: Partial<MaskUpdatePolicy> = {}): SparseStrategy {
+  return {
+    name,
+    sparsity: c.sparsity,
+    distribution: uniformTest,
+    init: { kind: 'dense' },
+    update: {
+      schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
+      drop: magnitude,
+      targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
+      ...extra,
+    },
+  };
+}
+
 /** One strategy of each kind (RigL-, SET-, SNFS-like, static, SNIP-like, pruning; global pruning, RigL and GraNet-like) built from the criteria above. */
 export const referenceStrategies: Record<string, ConformanceStrategy> = {
   'gradient growth (RigL-like)': {
     masks: 'change',
-    create: (c) => ({
-      name: 'rigl-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'random' },
-      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
-    }),
+    create: (c) => riglLike(c, 'rigl-test'),
   },
   'random growth (SET-like)': {
     masks: 'change',
@@ -91,61 +112,21 @@ export const referenceStrategies: Record<string, ConformanceStrategy> = {
   },
   'gradual magnitude pruning': {
     masks: 'prune',
-    create: (c) => ({
-      name: 'pruning-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'dense' },
-      update: {
-        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
-        drop: magnitude,
-        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
-      },
-    }),
+    create: (c) => pruningLike(c, 'pruning-test'),
   },
   'global magnitude pruning': {
     masks: 'prune',
-    create: (c) => ({
-      name: 'global-pruning-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'dense' },
-      update: {
-        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
-        drop: magnitude,
-        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
-        scope: 'global',
-      },
-    }),
+    create: (c) => pruningLike(c, 'global-pruning-test', { scope: 'global' }),
   },
   'global gradient growth (RigL-like)': {
     masks: 'change',
     redistributes: true,
-    create: (c) => ({
-      name: 'global-rigl-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'random' },
-      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }), scope: 'global' },
-    }),
+    create: (c) => riglLike(c, 'global-rigl-test', { scope: 'global' }),
   },
   'global pruning with regrowth (GraNet-like)': {
     masks: 'prune',
     redistributes: true,
-    create: (c) => ({
-      name: 'granet-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'dense' },
-      update: {
-        schedule: updateSchedule({ begin: 0, end: c.totalSteps, every: c.updateEvery }),
-        drop: magnitude,
-        grow: gradientGrow,
-        targetSparsity: polynomialSparsitySchedule({ final: c.sparsity, begin: 0, end: Math.floor(c.totalSteps * 0.6) }),
-        dropFraction: cosineSchedule({ initial: 0.3, end: c.totalSteps }),
-        scope: 'global',
-      },
-    }),
+    create: (c) => pruningLike(c, 'granet-test', { grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: c.totalSteps }), scope: 'global' }),
   },
 };
 
@@ -159,14 +140,7 @@ export const nmReferenceStrategies: Record<string, ConformanceStrategy> = {
     create: (c) => {
       const n = Math.round((1 - c.sparsity) * 4);
       if (Math.abs(n / 4 - (1 - c.sparsity)) > 1e-9) throw new Error(`nmReferenceStrategies: sparsity ${c.sparsity} is not 1 − n/4`);
-      return {
-        name: 'n-m-rigl-test',
-        sparsity: c.sparsity,
-        distribution: uniformTest,
-        init: { kind: 'random' },
-        granularity: { kind: 'n:m', n, m: 4 },
-        update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
-      };
+      return { ...riglLike(c, 'n-m-rigl-test'), granularity: { kind: 'n:m', n, m: 4 } };
     },
   },
 };
@@ -178,13 +152,6 @@ export const nmReferenceStrategies: Record<string, ConformanceStrategy> = {
 export const fanInReferenceStrategies: Record<string, ConformanceStrategy> = {
   'constant fan-in gradient growth (SRigL structure)': {
     masks: 'change',
-    create: (c) => ({
-      name: 'fan-in-rigl-test',
-      sparsity: c.sparsity,
-      distribution: uniformTest,
-      init: { kind: 'random' },
-      granularity: { kind: 'fan-in' },
-      update: { schedule: every(c), drop: magnitude, grow: gradientGrow, dropFraction: cosineSchedule({ initial: 0.3, end: Math.floor(c.totalSteps * 0.75) }) },
-    }),
+    create: (c) => ({ ...riglLike(c, 'fan-in-rigl-test'), granularity: { kind: 'fan-in' } }),
   },
 };
