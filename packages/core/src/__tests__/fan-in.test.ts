@@ -8,6 +8,7 @@ import { constantSchedule, polynomialSparsitySchedule, updateSchedule } from '..
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { gradientGrow, magnitude, proportional, randomGrow, saliency, uniformTest } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
+import { trainHostAndDevice } from './trainer-fixtures.js';
 import type { Distribution, DropCriterion, GrowCriterion, LayerShape, SparseStrategy } from '../types.js';
 
 beforeAll(async () => {
@@ -115,22 +116,9 @@ describe('constant fan-in training (fast-check)', () => {
             const k = distribution.densities(layers, sparsity).map((d, i) => Math.round(d * (layers[i]!.size / layers[i]!.fanOut)));
             // ERK: constant fan-in within a layer, different fractions across layers
             if (distribution === erkTest) expect(new Set(k.map((v, i) => v / (layers[i]!.size / layers[i]!.fanOut))).size).toBeGreaterThan(1);
-            let updates = 0;
-            for (let t = 0; t <= batches.length; t++) {
-              const hm = host.masks();
-              hm.forEach((mask, l) => expect(columnCounts(mask, shapes[l]!), `layer ${l} at step ${t}`).toEqual(new Array(shapes[l]!.at(-1)).fill(k[l])));
-              expect(device.masks()).toEqual(hm);
-              if (t === batches.length) break;
-              const { x, y } = toTensors(batches[t]!);
-              try {
-                const a = await host.step(x, y);
-                const b = await device.step(x, y);
-                expect(b.maskUpdated).toBe(a.maskUpdated);
-                if (a.maskUpdated) updates++;
-              } finally {
-                tf.dispose([x, y]);
-              }
-            }
+            const updates = await trainHostAndDevice(host, device, batches, (masks, t) =>
+              masks.forEach((mask, l) => expect(columnCounts(mask, shapes[l]!), `layer ${l} at step ${t}`).toEqual(new Array(shapes[l]!.at(-1)).fill(k[l]))),
+            );
             expect(updates).toBeGreaterThan(0);
           } finally {
             for (const t of [host, device]) {

@@ -7,6 +7,7 @@ import { constantSchedule, polynomialSparsitySchedule, updateSchedule } from '..
 import { syntheticBatches, tinyMlp, toTensors } from '../testing/index.js';
 import { gradientGrow, magnitude, proportional, randomGrow, saliency, uniformTest } from '../testing/reference-strategies.js';
 import { SparseTrainer } from '../trainer.js';
+import { trainHostAndDevice } from './trainer-fixtures.js';
 import type { DropCriterion, GrowCriterion, SparseStrategy } from '../types.js';
 
 beforeAll(async () => {
@@ -93,23 +94,10 @@ describe('N:M training (fast-check)', () => {
           try {
             await host.initialize();
             await device.initialize();
-            let updates = 0;
-            for (let t = 0; t <= batches.length; t++) {
-              const hm = host.masks();
-              const shapes = host.summary().layers.map((l) => host.model.weights.find((w) => w.name === l.name)!.shape as number[]);
-              hm.forEach((mask, l) => expect(nmFirstViolation(mask, shapes[l]!, n!, m!), `layer ${l} at step ${t}`).toBe(-1));
-              expect(device.masks()).toEqual(hm);
-              if (t === batches.length) break;
-              const { x, y } = toTensors(batches[t]!);
-              try {
-                const a = await host.step(x, y);
-                const b = await device.step(x, y);
-                expect(b.maskUpdated).toBe(a.maskUpdated);
-                if (a.maskUpdated) updates++;
-              } finally {
-                tf.dispose([x, y]);
-              }
-            }
+            const shapes = host.summary().layers.map((l) => host.model.weights.find((w) => w.name === l.name)!.shape as number[]);
+            const updates = await trainHostAndDevice(host, device, batches, (masks, t) =>
+              masks.forEach((mask, l) => expect(nmFirstViolation(mask, shapes[l]!, n!, m!), `layer ${l} at step ${t}`).toBe(-1)),
+            );
             expect(updates).toBeGreaterThan(0);
           } finally {
             for (const t of [host, device]) {

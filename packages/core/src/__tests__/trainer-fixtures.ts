@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { constantSchedule, updateSchedule } from '../schedules.js';
+import { toTensors, type HostBatch } from '../testing/index.js';
+import type { SparseTrainer } from '../trainer.js';
 import { gradientGrow, magnitude, uniformTest } from '../testing/reference-strategies.js';
 import type { SparseStrategy } from '../types.js';
 
@@ -22,4 +25,29 @@ export function testRigl(every: number, end = 1000): SparseStrategy {
     init: { kind: 'random' },
     update: { schedule: updateSchedule({ begin: 0, end, every }), drop: magnitude, grow: gradientGrow, dropFraction: constantSchedule(0.3) },
   };
+}
+
+/**
+ * Trains a host-selection and a device-selection trainer side by side on `batches`: `check` sees the host's masks
+ * after initialisation and after every step, both trainers must hold the same masks and update at the same steps.
+ * Returns how many steps updated the masks; the caller disposes the trainers.
+ */
+export async function trainHostAndDevice(host: SparseTrainer, device: SparseTrainer, batches: readonly HostBatch[], check: (masks: Uint8Array[], step: number) => void): Promise<number> {
+  let updates = 0;
+  for (let t = 0; t <= batches.length; t++) {
+    const masks = host.masks();
+    check(masks, t);
+    expect(device.masks()).toEqual(masks);
+    if (t === batches.length) break;
+    const { x, y } = toTensors(batches[t]!);
+    try {
+      const a = await host.step(x, y);
+      const b = await device.step(x, y);
+      expect(b.maskUpdated).toBe(a.maskUpdated);
+      if (a.maskUpdated) updates++;
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
+  return updates;
 }
