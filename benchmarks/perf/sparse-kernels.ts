@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmMatMulKernels, wasm, wasmMatMulKernelsInfo } from '@topiary/backend-wasm';
-import { SparseKernel, sparseProducts, type SparseProducts } from '@topiary/sparse';
+import { randomSparseKernel, SparseKernel, sparseProducts, type SparseProducts } from '@topiary/sparse';
 import { BATCH, median } from './perf-helpers.js';
 
 const { values: args } = parseArgs({
@@ -47,23 +47,6 @@ function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** A kernel keeping each weight with probability 1 − sparsity, built from its entries (no dense array). */
-function randomKernel(inputs: number, outputs: number, sparsity: number, random: () => number): SparseKernel {
-  const rows: number[] = [];
-  const columns: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < inputs; i++) {
-    for (let o = 0; o < outputs; o++) {
-      if (random() >= sparsity) {
-        rows.push(i);
-        columns.push(o);
-        values.push(random() - 0.5);
-      }
-    }
-  }
-  return SparseKernel.fromEntries(inputs, outputs, { rows, columns, values });
 }
 
 /** The three sparse products, writing into arrays made once (`out`), as an engine writes into tensor memory. */
@@ -177,7 +160,7 @@ for (const [inputs, outputs] of LAYERS) {
   const random = seeded(inputs * 7919 + outputs);
   const x = Float32Array.from({ length: BATCH * inputs }, () => random() - 0.5);
   const dy = Float32Array.from({ length: BATCH * outputs }, () => random() - 0.5);
-  const kernels = SPARSITIES.map((sparsity) => randomKernel(inputs, outputs, sparsity, random));
+  const kernels = SPARSITIES.map((sparsity) => randomSparseKernel(inputs, outputs, sparsity, random));
   const variants: Variant[] = [await denseVariant('dense wasm', 'wasm', inputs, outputs, 11), await denseVariant('dense cpu', 'cpu', inputs, outputs, 11)];
   kernels.forEach((kernel, i) => {
     variants.push(sparseVariant(`sparse ts ${SPARSITIES[i]}`, tsProducts, kernel, x, dy));

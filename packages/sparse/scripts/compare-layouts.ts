@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomSparseKernel } from '../src/kernel/random-kernel.js';
 import { SparseKernel } from '../src/kernel/sparse-kernel.js';
 import { fromBatchInner, toBatchInner } from '../src/typescript/batch-inner.js';
 import { gatherRows } from '../src/typescript/gather.js';
@@ -39,23 +40,6 @@ function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function randomKernel(inputs: number, outputs: number, sparsity: number, seed: number): SparseKernel {
-  const random = seeded(seed);
-  const rows: number[] = [];
-  const columns: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < inputs; i++) {
-    for (let o = 0; o < outputs; o++) {
-      if (random() >= sparsity) {
-        rows.push(i);
-        columns.push(o);
-        values.push(random() - 0.5);
-      }
-    }
-  }
-  return SparseKernel.fromEntries(inputs, outputs, { rows, columns, values });
 }
 
 function tsVariants(kernel: SparseKernel, csc: CompressedColumns, x: Float32Array, dy: Float32Array): Record<string, Variant> {
@@ -243,7 +227,7 @@ const runtime = started.runtime;
 const rows: Record<string, unknown>[] = [];
 for (const [inputs, outputs] of LAYERS) {
   for (const sparsity of SPARSITIES) {
-    const kernel = randomKernel(inputs, outputs, sparsity, inputs * 31 + outputs);
+    const kernel = randomSparseKernel(inputs, outputs, sparsity, seeded(inputs * 31 + outputs));
     const random = seeded(7);
     const x = Float32Array.from({ length: BATCH * inputs }, () => random() - 0.5);
     const dy = Float32Array.from({ length: BATCH * outputs }, () => random() - 0.5);
