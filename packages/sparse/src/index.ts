@@ -5,3 +5,14 @@ export type { SparseImplementation, SparseProducts } from './products/sparse-pro
 export { typescriptProducts } from './typescript/typescript-products.js';
 export { sparseProducts } from './select-products.js';
 export type { SparseProductsOptions } from './select-products.js';
+export { SparseEngineTrainer } from './engine/sparse-engine-trainer.js';
+export type { SparseEngineOptions } from './engine/sparse-engine-trainer.js';
+export type { SparseMlpSpec, SparseDenseSpec } from './engine/network-spec.js';
+export { sparseActivations } from './engine/activations.js';
+export type { SparseActivation } from './engine/activations.js';
+export { SparseLayer } from './engine/sparse-layer.js';
+export { sparseMatMul } from './engine/sparse-matmul.js';
+export type { LayerCapture } from './engine/sparse-matmul.js';
+export { checkSparseStrategy, sparseDropKinds, sparseGrowKinds } from './engine/supported-strategy.js';
+export type { RandomGrowth } from './engine/sparse-update.js';
+export { RunningTopK } from './engine/running-top-k.js';
