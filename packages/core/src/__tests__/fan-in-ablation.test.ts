@@ -58,7 +58,7 @@ describe('neuron ablation rules', () => {
     const chosen = planAblatedLayer(drop, grow, mask, layout, 2, 0.3);
     expect(chosen.ablated).toEqual([2]);
     expect(Array.from(chosen.dropped)).toEqual([2, 5]);
-    // k' = ⌊2 · 3 / 2⌋ = 3: unit 0 grows 6 (9) over 9 (7)? both: it needs one, 6 scores 9; unit 1 grows 7 (8)
+    // k' = ⌊2 · 3 / 2⌋ = 3: each kept unit grows one, its best candidate (unit 0: 6 scores 9 over 9 scoring 7; unit 1: 7)
     expect(Array.from(chosen.grown)).toEqual([6, 7]);
     const after = mask.slice();
     for (const p of chosen.dropped) after[p] = 0;
