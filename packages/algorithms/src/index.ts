@@ -1,6 +1,6 @@
-export { custom, dense, granet, granetDescriptor, magnitudePruning, mest, mestDescriptor, nmRigl, nmRiglDescriptor, nmSet, nmSetDescriptor, presetDescriptors, rigl, set, snfs, snip, srigl, sriglDescriptor, staticSparse } from './presets/index.js';
+export { custom, dense, granet, granetDescriptor, magnitudePruning, mest, mestDescriptor, nmRigl, nmRiglDescriptor, nmSet, nmSetDescriptor, presetDescriptors, rigl, set, snfs, snip, srigl, sriglDescriptor, staticSparse, blockRigl, blockRiglDescriptor } from './presets/index.js';
 export { customDescriptor, denseDescriptor, magnitudePruningDescriptor, riglDescriptor, scheduleConfigSchema, setDescriptor, snfsDescriptor, snipDescriptor, staticSparseDescriptor } from './presets/index.js';
-export type { CustomOptions, DropScheduleKind, GranetOptions, MagnitudePruningOptions, MestOptions, NmRiglOptions, NmSetOptions, RiglOptions, ScheduleConfig, SetOptions, SnfsOptions, SnipOptions, SriglOptions, StaticSparseOptions } from './presets/index.js';
+export type { CustomOptions, DropScheduleKind, GranetOptions, MagnitudePruningOptions, MestOptions, NmRiglOptions, NmSetOptions, RiglOptions, ScheduleConfig, SetOptions, SnfsOptions, SnipOptions, SriglOptions, StaticSparseOptions, BlockRiglOptions } from './presets/index.js';
 export {
   distributionConfigSchema,
   dropComponentConfigSchema,

@@ -10,6 +10,8 @@ export type {
   MaskGranularity,
   NMGranularity,
   FanInGranularity,
+  FanInAblation,
+  BlockGranularity,
   MaskInit,
   MaskUpdatePolicy,
   Redistribution,
@@ -23,6 +25,10 @@ export type {
 export { Rng } from './rng.js';
 export { checkGranularity, fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
 export type { GroupLayout } from './n-m-groups.js';
+export { ablationViolation, fanInAfterAblation, planAblatedLayer, salientCounts, unitCounts } from './fan-in-ablation.js';
+export type { AblatedLayerUpdate } from './fan-in-ablation.js';
+export { blockBudgets, blockHighestMask, blockIndex, blockLayout, blockRandomMask, blockScores, blockViolation, checkBlockGranularity, expandBlocks } from './block-groups.js';
+export type { BlockLayout } from './block-groups.js';
 export {
   countActive,
   dropPositions,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { blockBudgets, blockHighestMask, blockRandomMask } from './block-groups.js';
 import { budgetsFromDensities } from './budgets.js';
 import type { PrunableKernel } from './layers.js';
 import type { Rng } from './rng.js';
@@ -21,7 +22,8 @@ export interface InitialMaskInputs {
 /**
  * Chooses the first mask of every masked layer according to `strategy.init`. With N:M or constant fan-in
  * granularity (`strategy.granularity`, checked beforehand by the trainer; groups from {@link groupLayouts}) a random
- * init draws exactly n of every group and a scored init keeps the n highest scores of every group.
+ * init draws exactly n of every group and a scored init keeps the n highest scores of every group; with b × b blocks
+ * a random init draws round(d_l · blocks_l) blocks at random and a scored init keeps the blocks of highest summed scores.
  */
 export async function initialMasks({ strategy, kernels, gradients, rng }: InitialMaskInputs): Promise<Uint8Array[]> {
   const init = strategy.init;
@@ -29,6 +31,9 @@ export async function initialMasks({ strategy, kernels, gradients, rng }: Initia
   const kind = `'${strategy.granularity?.kind}'`;
   if (groups && init.kind === 'dense') throw new Error(`strategy ${strategy.name}: init 'dense' cannot be combined with granularity ${kind}; use init 'random' or a layer-scope 'scored' init`);
   if (groups && init.kind === 'random') return groups.map((g) => nmRandomMask(g.shape, g.n, g.m, () => rng.float()));
+  const block = strategy.granularity?.kind === 'block' ? { size: strategy.granularity.size, budgets: blockBudgets(strategy, kernels.map((k) => k.shape), strategy.granularity.size) } : undefined;
+  if (block && init.kind === 'dense') throw new Error(`strategy ${strategy.name}: init 'dense' cannot be combined with granularity 'block'; use init 'random' or a layer-scope 'scored' init`);
+  if (block && init.kind === 'random') return kernels.map((k, i) => blockRandomMask(k.shape.shape, block.size, block.budgets[i]!, () => rng.float()));
   if (init.kind === 'dense') return kernels.map((k) => new Uint8Array(k.shape.size).fill(1));
   const budgets = budgetsFromDensities(
     kernels,
@@ -62,6 +67,10 @@ export async function initialMasks({ strategy, kernels, gradients, rng }: Initia
   if (groups) {
     if (init.scope !== 'layer') throw new Error(`strategy ${strategy.name}: init scope '${init.scope}' cannot be combined with granularity ${kind}; use scope 'layer'`);
     return groups.map((g, i) => nmHighestMask(scores[i]!, g.shape, g.n, g.m));
+  }
+  if (block) {
+    if (init.scope !== 'layer') throw new Error(`strategy ${strategy.name}: init scope '${init.scope}' cannot be combined with granularity 'block'; use scope 'layer'`);
+    return kernels.map((k, i) => blockHighestMask(scores[i]!, k.shape.shape, block.size, block.budgets[i]!));
   }
   if (init.scope === 'layer') return kernels.map((k, i) => maskFrom(k.shape.size, selectHighest(scores[i]!, budgets[i]!)));
   // global: one ranking over all masked weights, same total budget

@@ -245,10 +245,36 @@ export interface NMGranularity {
 export interface FanInGranularity {
   /** Always `fan-in`. */
   readonly kind: 'fan-in';
+  /** SRigL's neuron ablation ({@link FanInAblation}); absent: every output unit is kept. */
+  readonly ablation?: FanInAblation;
 }
 
-/** The structure masks keep beyond their counts ({@link NMGranularity}, {@link FanInGranularity}); absent: unstructured. */
-export type MaskGranularity = NMGranularity | FanInGranularity;
+/**
+ * SRigL's neuron ablation (Lasby et al. 2024, Sec. 4, γ_sal): at every update an output unit whose salient weights
+ * (those unconstrained RigL would keep or grow in its layer) number fewer than γ_sal · k_l is ablated (all its
+ * weights dropped for good), and the layer's budget is shared among the remaining units (see `fan-in-ablation.ts`).
+ */
+export interface FanInAblation {
+  /** γ_sal in [0, 1]: the fraction of its fan-in k_l a unit's salient weights must reach to be kept; 0 disables ablation. */
+  readonly threshold: number;
+}
+
+/**
+ * Block sparsity (b × b tiles; Gray, Radford & Kingma 2017, "GPU Kernels for Block-Sparse Weights"): a Dense kernel
+ * [in, out] is tiled into (in/b)·(out/b) blocks of b × b weights (a convolution kernel [..., cIn, cOut] into b × b
+ * blocks over [cIn, cOut] at every spatial position), and the mask is constant on every block. A layer of density
+ * d_l keeps round(d_l · blocks_l) active blocks; drop and grow select whole blocks by the sum of the criterion's
+ * scores over the block.
+ */
+export interface BlockGranularity {
+  /** Always `block`. */
+  readonly kind: 'block';
+  /** The block side b, an integer ≥ 1 dividing every masked layer's input and output sizes. */
+  readonly size: number;
+}
+
+/** The structure masks keep beyond their counts ({@link NMGranularity}, {@link FanInGranularity}, {@link BlockGranularity}); absent: unstructured. */
+export type MaskGranularity = NMGranularity | FanInGranularity | BlockGranularity;
 
 /**
  * A complete sparse-training method: RigL, SET, SNFS, static, SNIP, pruning and dense are each one value
@@ -267,7 +293,7 @@ export interface SparseStrategy {
   readonly update?: MaskUpdatePolicy;
   /**
    * Structure every mask keeps at initialisation and after every update ({@link NMGranularity},
-   * {@link FanInGranularity}); absent: unstructured. Both need a `random` or layer-scope `scored` init and, with
+   * {@link FanInGranularity}, {@link BlockGranularity}); absent: unstructured. All need a `random` or layer-scope `scored` init and, with
    * updates, drop-and-grow (a drop fraction and a grow criterion, layer scope, no pruning target, no redistribution).
    */
   readonly granularity?: MaskGranularity;
