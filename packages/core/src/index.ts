@@ -23,7 +23,8 @@ export type {
   UpdateScope,
 } from './types.js';
 export { Rng } from './rng.js';
-export { checkGranularity, fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
+export { checkGranularity } from './check-granularity.js';
+export { fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
 export type { GroupLayout } from './n-m-groups.js';
 export { ablationViolation, fanInAfterAblation, planAblatedLayer, salientCounts, unitCounts } from './fan-in-ablation.js';
 export type { AblatedLayerUpdate } from './fan-in-ablation.js';

@@ -9,8 +9,7 @@
  * weight feeding output o, kh·kw·cIn for a convolution; the flat positions are unchanged), m = in and n = k_l
  * (see {@link groupLayouts}).
  */
-import { checkBlockGranularity } from './block-groups.js';
-import type { FanInGranularity, LayerShape, MaskGranularity, SparseStrategy } from './types.js';
+import type { FanInGranularity, LayerShape, MaskGranularity, NMGranularity, SparseStrategy } from './types.js';
 
 /** The groups of one masked layer: `m` consecutive inputs of one output unit of `shape` (as {@link nmGroupOrder} reads it), `n` active in each. */
 export interface GroupLayout {
@@ -181,7 +180,7 @@ function checkInitAndUpdate(strategy: SparseStrategy, start: string): void {
  * Checks a constant fan-in strategy against the masked layers: an ablation threshold in [0, 1], Dense or convolution
  * kernels only, and every layer's k_l = round(d_l · in_l) at least 1 (the message names the layer and the density that would work).
  */
-function checkFanIn(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
+export function checkFanInGranularity(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
   const ablation = (strategy.granularity as FanInGranularity).ablation;
   if (ablation !== undefined) {
     const threshold = ablation?.threshold;
@@ -209,18 +208,11 @@ function checkFanIn(strategy: SparseStrategy, layers: readonly LayerShape[]): vo
 }
 
 /**
- * Checks a structured strategy against the masked layers before training and throws naming the field, the layer
- * and the value. N:M: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution giving every layer density
- * n/m; Dense or convolution kernels whose input size m divides. Constant fan-in: Dense or convolution kernels,
- * every k_l ≥ 1, and an `ablation.threshold` in [0, 1]. Both: a `random` or layer-scope `scored` init; an update policy
- * {@link nmUpdateProblem} accepts. Blocks: `checkBlockGranularity` (block-groups.ts).
+ * Checks an N:M strategy against the masked layers: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution
+ * giving every layer density n/m; Dense or convolution kernels whose input size m divides; a `random` or layer-scope
+ * `scored` init and an update policy {@link nmUpdateProblem} accepts.
  */
-export function checkGranularity(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
-  const granularity: MaskGranularity | undefined = strategy.granularity;
-  if (granularity === undefined) return;
-  if (granularity.kind === 'fan-in') return checkFanIn(strategy, layers);
-  if (granularity.kind === 'block') return checkBlockGranularity(strategy, granularity, layers);
-  if (granularity.kind !== 'n:m') throw new Error(`strategy.granularity.kind must be 'n:m', 'fan-in' or 'block', got ${JSON.stringify((granularity as { kind: unknown }).kind)}`);
+export function checkNMGranularity(strategy: SparseStrategy, granularity: NMGranularity, layers: readonly LayerShape[]): void {
   const { n, m } = granularity;
   if (!Number.isInteger(m) || m < 2) throw new Error(`strategy.granularity.m must be an integer ≥ 2, got ${m}`);
   if (!Number.isInteger(n) || n < 1 || n >= m) throw new Error(`strategy.granularity.n must be an integer in [1, ${m - 1}] (1 ≤ n < m = ${m}), got ${n}`);
