@@ -4,7 +4,7 @@ import { forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
 import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type PrunableKernel } from './layers.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
-import { initialMasks } from './mask-init.js';
+import { checkGivenMasks, initialMasks } from './mask-init.js';
 import { checkGranularity, groupLayouts, nmFirstViolation, type GroupLayout } from './n-m-groups.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { deviceMaskSelection } from './mask-selection-device.js';
@@ -298,6 +298,7 @@ export class SparseTrainer {
     );
     checkGranularity(strategy, this.masked.map((k) => k.shape));
     this.groups = groupLayouts(strategy, this.masked.map((k) => k.shape));
+    checkGivenMasks(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */
