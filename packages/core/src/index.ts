@@ -53,14 +53,17 @@ export {
   linearScheduleDescriptor,
   inversePowerScheduleDescriptor,
   polynomialScheduleDescriptor,
+  cyclicSchedule,
+  cyclicScheduleDescriptor,
   scheduleDescriptors,
 } from './schedules.js';
-export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
+export type { CosineScheduleOptions, CyclicScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
 export type { BackendDescriptor, BackendInfo } from './backend.js';
 export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSelect, maskSelectOnHost, registerHostMaskSelect } from './mask-select-kernel.js';
 export type { MaskSelectAttrs, MaskSelectMode } from './mask-select-kernel.js';
 export { SparseTrainer } from './trainer.js';
+export { checkGivenMasks } from './mask-init.js';
 export type { LayerSummary, LoadCheckpointOptions, SparseTrainerOptions, SparsitySummary, StepResult, TrainerWarning, TrainerWarningKind, TrainingHealth } from './trainer.js';
 export { maskDiffCounts, readLearningRate } from './trainer-events.js';
 export type { LayerUpdateCounts, TrainerEvent, TrainerEventListener, TrainerMaskUpdateEvent, TrainerStepEvent } from './trainer-events.js';

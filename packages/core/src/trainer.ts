@@ -4,7 +4,7 @@ import { forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
 import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type PrunableKernel } from './layers.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
-import { initialMasks } from './mask-init.js';
+import { checkGivenMasks, initialMasks } from './mask-init.js';
 import { blockBudgets, blockViolation } from './block-groups.js';
 import { ablationViolation } from './fan-in-ablation.js';
 import { checkGranularity } from './check-granularity.js';
@@ -301,6 +301,7 @@ export class SparseTrainer {
     );
     checkGranularity(strategy, this.masked.map((k) => k.shape));
     this.groups = groupLayouts(strategy, this.masked.map((k) => k.shape));
+    checkGivenMasks(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */

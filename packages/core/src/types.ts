@@ -171,7 +171,13 @@ export type MaskInit =
    * One-shot selection from scores on the first batch (SNIP: saliency |w·g|): keep the highest scores,
    * either per layer (budgets from the distribution) or globally over all masked layers.
    */
-  | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' };
+  | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' }
+  /**
+   * The given masks, one 0/1 array per masked layer in layer order, each of the kernel's size (copied when the
+   * trainer starts; under a granularity every group must hold its count). Restarts training from masks found
+   * elsewhere, e.g. a lottery ticket's. The strategy's `sparsity` and distribution do not change them.
+   */
+  | { readonly kind: 'masks'; readonly masks: readonly Uint8Array[] };
 
 /** Whether an update ranks each layer on its own (`layer`) or all masked layers together (`global`). */
 export type UpdateScope = 'layer' | 'global';
@@ -187,6 +193,10 @@ export type UpdateScope = 'layer' | 'global';
  * - both (prune and regrow, GraNet, Liu et al. 2021): first prune p_l = max(0, active_l − b_l) with no regrowth,
  *   then drop r_l = round(f · (active_l − p_l)) of the remaining active weights and regrow as many: the layer drops
  *   p_l + r_l (one ranking by the drop criterion) and grows r_l, so it ends at its budget.
+ * - growth toward the budget: with `targetSparsity` and a grow criterion, a layer below its budget (the target
+ *   fell since the last update, as in a cyclic schedule) also grows e_l = max(0, b_l − active_l) on top of the
+ *   regrowth above, so it ends at its budget and density follows the target both ways. Counts with
+ *   active_l ≥ b_l are unchanged (e_l = 0).
  *
  * With `scope: 'global'` the same formulas are applied to the totals over all masked layers (Σ active_l, and the
  * overall budget Σ b_l), and the dropped (grown) weights are the lowest drop (highest grow) scores across all
@@ -203,7 +213,7 @@ export interface MaskUpdatePolicy {
   readonly growInit?: GrowInitializer;
   /** Fraction of each layer's active weights replaced at an update (drop-and-grow methods); with `targetSparsity`, of those left after pruning. */
   readonly dropFraction?: Schedule;
-  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share (globally: all layers to the overall budget). */
+  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share (globally: all layers to the overall budget), and grown up to it when below and a grow criterion is given. */
   readonly targetSparsity?: Schedule;
   /** Cross-layer reallocation of the regrowth (SNFS); excludes `scope: 'global'`, which also decides per-layer counts. */
   readonly redistribution?: Redistribution;

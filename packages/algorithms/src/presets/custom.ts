@@ -14,7 +14,7 @@ export const scheduleConfigSchema = descriptorUnion(scheduleDescriptors);
 /** A schedule written as a config: its kind and options. */
 export type ScheduleConfig = { readonly kind: string } & Readonly<Record<string, unknown>>;
 
-const VALUE_FIELDS = ['value', 'initial', 'floor', 'final'] as const;
+const VALUE_FIELDS = ['value', 'initial', 'floor', 'final', 'low', 'high'] as const;
 
 /** Refuses schedule values outside [0, 1] (drop fractions) or [0, 1) (sparsities), naming the field. */
 function valuesWithin(role: 'fraction' | 'sparsity') {

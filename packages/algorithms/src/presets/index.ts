@@ -1,5 +1,6 @@
 import { blockRiglDescriptor } from './block-rigl.js';
 import { customDescriptor } from './custom.js';
+import { cyclicRiglDescriptor } from './cyclic-rigl.js';
 import { denseDescriptor } from './dense.js';
 import { granetDescriptor } from './granet.js';
 import { magnitudePruningDescriptor } from './magnitude-pruning.js';
@@ -37,10 +38,12 @@ export { srigl, sriglDescriptor } from './srigl.js';
 export type { SriglOptions } from './srigl.js';
 export { blockRigl, blockRiglDescriptor } from './block-rigl.js';
 export type { BlockRiglOptions } from './block-rigl.js';
+export { cyclicRigl, cyclicRiglDescriptor } from './cyclic-rigl.js';
+export type { CyclicRiglOptions } from './cyclic-rigl.js';
 export type { GranetOptions } from './granet.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor, sriglDescriptor, blockRiglDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor, sriglDescriptor, blockRiglDescriptor, cyclicRiglDescriptor]);
