@@ -1,6 +1,6 @@
-export { custom, dense, granet, granetDescriptor, magnitudePruning, mest, mestDescriptor, nmRigl, nmRiglDescriptor, nmSet, nmSetDescriptor, presetDescriptors, rigl, set, snfs, snip, srigl, sriglDescriptor, staticSparse } from './presets/index.js';
+export { custom, cyclicRigl, cyclicRiglDescriptor, dense, granet, granetDescriptor, magnitudePruning, mest, mestDescriptor, nmRigl, nmRiglDescriptor, nmSet, nmSetDescriptor, presetDescriptors, rigl, set, snfs, snip, srigl, sriglDescriptor, staticSparse, blockRigl, blockRiglDescriptor } from './presets/index.js';
 export { customDescriptor, denseDescriptor, magnitudePruningDescriptor, riglDescriptor, scheduleConfigSchema, setDescriptor, snfsDescriptor, snipDescriptor, staticSparseDescriptor } from './presets/index.js';
-export type { CustomOptions, DropScheduleKind, GranetOptions, MagnitudePruningOptions, MestOptions, NmRiglOptions, NmSetOptions, RiglOptions, ScheduleConfig, SetOptions, SnfsOptions, SnipOptions, SriglOptions, StaticSparseOptions } from './presets/index.js';
+export type { CustomOptions, CyclicRiglOptions, DropScheduleKind, GranetOptions, MagnitudePruningOptions, MestOptions, NmRiglOptions, NmSetOptions, RiglOptions, ScheduleConfig, SetOptions, SnfsOptions, SnipOptions, SriglOptions, StaticSparseOptions, BlockRiglOptions } from './presets/index.js';
 export {
   distributionConfigSchema,
   dropComponentConfigSchema,
@@ -20,3 +20,5 @@ export { builtinRegistry } from './config/builtin-registry.js';
 export { strategyJsonSchema } from './config/json-schema.js';
 export { closedObject, describeIssue, editDistance, formatPath, formatValue, nearestName, unknownKeysMessage } from './config/suggest.js';
 export type { DescribedIssue } from './config/suggest.js';
+export { lotteryPruneCount, lotteryTicket, pruneByMagnitude } from './lottery/index.js';
+export type { LotteryModel, LotteryRound, LotteryRoundRecord, LotteryScope, LotteryTicketOptions, LotteryTicketResult, LotteryTrainerOptions } from './lottery/index.js';

@@ -10,6 +10,8 @@ export type {
   MaskGranularity,
   NMGranularity,
   FanInGranularity,
+  FanInAblation,
+  BlockGranularity,
   MaskInit,
   MaskUpdatePolicy,
   Redistribution,
@@ -21,8 +23,13 @@ export type {
   UpdateScope,
 } from './types.js';
 export { Rng } from './rng.js';
-export { checkGranularity, fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
+export { checkGranularity } from './check-granularity.js';
+export { fanInCount, fanInSize, groupLayouts, nmFirstViolation, nmGroupOrder, nmHighestMask, nmRandomMask, nmRegrow, nmUpdateProblem } from './n-m-groups.js';
 export type { GroupLayout } from './n-m-groups.js';
+export { ablationViolation, fanInAfterAblation, planAblatedLayer, salientCounts, unitCounts } from './fan-in-ablation.js';
+export type { AblatedLayerUpdate } from './fan-in-ablation.js';
+export { blockBudgets, blockHighestMask, blockIndex, blockLayout, blockRandomMask, blockScores, blockViolation, checkBlockGranularity, expandBlocks } from './block-groups.js';
+export type { BlockLayout } from './block-groups.js';
 export {
   countActive,
   dropPositions,
@@ -46,14 +53,17 @@ export {
   linearScheduleDescriptor,
   inversePowerScheduleDescriptor,
   polynomialScheduleDescriptor,
+  cyclicSchedule,
+  cyclicScheduleDescriptor,
   scheduleDescriptors,
 } from './schedules.js';
-export type { CosineScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
+export type { CosineScheduleOptions, CyclicScheduleOptions, InversePowerScheduleOptions, PolynomialSparsityOptions } from './schedules.js';
 export { check, checkFraction, checkNonNegativeInteger, checkPositiveInteger, checkSparsity } from './validate.js';
 export type { BackendDescriptor, BackendInfo } from './backend.js';
 export { MASK_SELECT_KERNEL, hasMaskSelectKernel, hostMaskSelectKernel, maskSelect, maskSelectOnHost, registerHostMaskSelect } from './mask-select-kernel.js';
 export type { MaskSelectAttrs, MaskSelectMode } from './mask-select-kernel.js';
 export { SparseTrainer } from './trainer.js';
+export { checkGivenMasks } from './mask-init.js';
 export type { LayerSummary, LoadCheckpointOptions, SparseTrainerOptions, SparsitySummary, StepResult, TrainerWarning, TrainerWarningKind, TrainingHealth } from './trainer.js';
 export { maskDiffCounts, readLearningRate } from './trainer-events.js';
 export type { LayerUpdateCounts, TrainerEvent, TrainerEventListener, TrainerMaskUpdateEvent, TrainerStepEvent } from './trainer-events.js';

@@ -24,7 +24,7 @@ export interface CountInputs {
 export interface UpdateCounts {
   /** Weights each layer drops (pruned, then replaced). */
   readonly drop: readonly number[];
-  /** Weights each layer regrows when the policy has a grow criterion and no redistribution. */
+  /** Weights each layer regrows when the policy has a grow criterion and no redistribution (the replaced ones, plus the growth up to its budget when below it). */
   readonly regrow: readonly number[];
 }
 
@@ -63,14 +63,16 @@ function targetBudgets(inputs: CountInputs, target: number): number[] {
 /**
  * The counts of one group of weights (a layer, or all masked layers under global scope) with `active` active
  * weights and pruning budget `budget`: prune p = max(0, active − budget), then replace r = round(f · (active − p))
- * (only with a drop fraction); drop p + r; regrow r, or, under a target without a drop fraction, p (see
- * {@link MaskUpdatePolicy}).
+ * (only with a drop fraction); drop p + r; regrow r, or, under a target without a drop fraction, p. With a target
+ * and a grow criterion, a group below its budget also grows e = max(0, budget − active) on top, so that density
+ * follows a target that falls (cyclic schedules) as well as one that rises (see {@link MaskUpdatePolicy}).
  */
 function groupCounts(update: MaskUpdatePolicy, active: number, budget: number | undefined, fraction: number): { readonly drop: number; readonly regrow: number } {
   const prune = budget === undefined ? 0 : Math.max(0, active - budget);
-  if (!update.dropFraction) return { drop: prune, regrow: prune };
+  const extra = budget === undefined || !update.grow ? 0 : Math.max(0, budget - active);
+  if (!update.dropFraction) return { drop: prune, regrow: prune + extra };
   const replace = Math.round(fraction * (active - prune));
-  return { drop: prune + replace, regrow: replace };
+  return { drop: prune + replace, regrow: replace + extra };
 }
 
 /** Per-layer drop and regrow counts under layer scope: pruning to the target's share, then the drop fraction of the rest. */

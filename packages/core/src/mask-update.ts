@@ -4,6 +4,7 @@ import { globalUpdateTotals, growCountsPerLayer, updateCounts } from './mask-upd
 import { givenScores, rankGlobally, scoresForRanking } from './global-ranking.js';
 import { scoreContext, type UpdateInputs, type UpdatePlan } from './mask-update-inputs.js';
 import { hostMaskSelection } from './mask-selection-host.js';
+import { planBlockUpdate } from './block-update.js';
 import { planGroupedUpdate } from './n-m-update.js';
 import type { LayerSelectionRequest, MaskSelection } from './mask-selection.js';
 import type { MaskState } from './mask-state.js';
@@ -17,6 +18,7 @@ export { dropCounts, globalUpdateTotals, growCountsPerLayer, updateCounts } from
 export type { UpdateCounts } from './mask-update-counts.js';
 export { rankGlobally } from './global-ranking.js';
 export { planGroupedUpdate } from './n-m-update.js';
+export { planBlockUpdate } from './block-update.js';
 
 /** What the planner asks of the selection for layer i at one stage. */
 function layerRequest(inputs: UpdateInputs, i: number, stage: 'drop' | 'grow', criterion: DropCriterion | GrowCriterion, count: number): LayerSelectionRequest {
@@ -46,9 +48,11 @@ function differs(before: Uint8Array, after: Uint8Array): boolean {
  * `topk` fallback, tied scores may pick other positions, never other counts).
  *
  * With `inputs.granularity` (N:M or constant fan-in) the update is planned by {@link planGroupedUpdate}: the
- * same drop, then every group regrows what it lost; the positions are chosen on the host, on the device selection too.
+ * same drop, then every group regrows what it lost; with b × b blocks by {@link planBlockUpdate}: whole blocks
+ * dropped and grown by their summed scores. The positions are chosen on the host, on the device selection too.
  */
 export async function planUpdate(inputs: UpdateInputs, selection: MaskSelection = hostMaskSelection): Promise<UpdatePlan> {
+  if (inputs.granularity?.kind === 'block') return planBlockUpdate(inputs, selection);
   if (inputs.granularity) return planGroupedUpdate(inputs, selection);
   const { update, kernels, state, rng } = inputs;
   const global = update.scope === 'global';

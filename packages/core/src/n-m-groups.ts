@@ -9,7 +9,7 @@
  * weight feeding output o, kh·kw·cIn for a convolution; the flat positions are unchanged), m = in and n = k_l
  * (see {@link groupLayouts}).
  */
-import type { LayerShape, MaskGranularity, SparseStrategy } from './types.js';
+import type { FanInGranularity, LayerShape, MaskGranularity, NMGranularity, SparseStrategy } from './types.js';
 
 /** The groups of one masked layer: `m` consecutive inputs of one output unit of `shape` (as {@link nmGroupOrder} reads it), `n` active in each. */
 export interface GroupLayout {
@@ -107,7 +107,7 @@ export function nmFirstViolation(mask: ArrayLike<number>, shape: readonly number
   return -1;
 }
 
-/** The granularity's name in messages: `'n:m'` or `'fan-in'`. */
+/** The granularity's name in messages: `'n:m'`, `'fan-in'` or `'block'`. */
 function kindOf(granularity: MaskGranularity | undefined): string {
   return `'${granularity?.kind ?? 'n:m'}'`;
 }
@@ -123,13 +123,14 @@ export function fanInCount(layer: Pick<LayerShape, 'size' | 'fanOut'>, density: 
 }
 
 /**
- * The group layout of every masked layer under the strategy's granularity, or undefined when it has none: N:M
+ * The group layout of every masked layer under the strategy's granularity, or undefined when it has none (also
+ * under blocks, see `block-groups.ts`): N:M
  * groups of m inputs with n active; constant fan-in one group of in_l inputs per output unit with k_l active, the
  * layer's density taken from the strategy's distribution at its sparsity.
  */
 export function groupLayouts(strategy: Pick<SparseStrategy, 'granularity' | 'distribution' | 'sparsity'>, layers: readonly LayerShape[]): GroupLayout[] | undefined {
   const granularity = strategy.granularity;
-  if (granularity === undefined) return undefined;
+  if (granularity === undefined || granularity.kind === 'block') return undefined;
   if (granularity.kind === 'n:m') return layers.map((layer) => ({ shape: layer.shape, n: granularity.n, m: granularity.m }));
   const densities = strategy.distribution.densities(layers, strategy.sparsity);
   return layers.map((layer, i) => {
@@ -138,23 +139,28 @@ export function groupLayouts(strategy: Pick<SparseStrategy, 'granularity' | 'dis
   });
 }
 
+/** What each granularity keeps, for the messages of {@link nmUpdateProblem}. */
+const KEEPS = {
+  'n:m': { name: 'N:M', target: 'density is fixed at n/m', scope: 'every group keeps its own count', redistribution: 'every layer keeps density n/m', grow: 'a drop without regrowth breaks the groups' },
+  'fan-in': { name: 'constant fan-in', target: 'every output unit keeps its k_l active inputs', scope: 'every group keeps its own count', redistribution: 'every layer keeps its k_l per output unit', grow: 'a drop without regrowth breaks the groups' },
+  block: { name: 'block', target: 'every layer keeps round(d_l · blocks_l) active blocks', scope: 'every layer keeps its own block count', redistribution: 'every layer keeps its block budget', grow: 'a drop without regrowth breaks the block budget' },
+} as const;
+
 /**
- * Why a mask update policy cannot keep N:M sparsity or constant fan-in (`strategy.granularity`, N:M when absent),
- * or undefined when it can: grouped updates are drop-and-grow under layer scope (a grow criterion; no pruning
- * target, global scope or redistribution).
+ * Why a mask update policy cannot keep N:M sparsity, constant fan-in or blocks (`strategy.granularity`, N:M when
+ * absent), or undefined when it can: structured updates are drop-and-grow under layer scope (a grow criterion; no
+ * pruning target, global scope or redistribution).
  */
 export function nmUpdateProblem(strategy: Pick<SparseStrategy, 'update'> & { readonly granularity?: MaskGranularity | undefined }): string | undefined {
   const update = strategy.update;
   if (!update) return undefined;
-  const fanIn = strategy.granularity?.kind === 'fan-in';
+  const keeps = KEEPS[strategy.granularity?.kind ?? 'n:m'];
   const kind = kindOf(strategy.granularity);
-  const works = fanIn
-    ? "constant fan-in updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution"
-    : "N:M updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution";
-  if (update.targetSparsity) return `strategy.update.targetSparsity (${update.targetSparsity.kind}) cannot be combined with granularity ${kind} (${fanIn ? 'every output unit keeps its k_l active inputs' : 'density is fixed at n/m'}); ${works}`;
-  if (update.scope === 'global') return `strategy.update.scope 'global' cannot be combined with granularity ${kind} (every group keeps its own count); ${works}`;
-  if (update.redistribution) return `strategy.update.redistribution '${update.redistribution.kind}' cannot be combined with granularity ${kind} (${fanIn ? 'every layer keeps its k_l per output unit' : 'every layer keeps density n/m'}); ${works}`;
-  if (!update.grow) return `strategy.update.grow is required with granularity ${kind} (a drop without regrowth breaks the groups); ${works}`;
+  const works = `${keeps.name} updates are drop-and-grow per layer: a dropFraction and a grow criterion, scope 'layer', no targetSparsity and no redistribution`;
+  if (update.targetSparsity) return `strategy.update.targetSparsity (${update.targetSparsity.kind}) cannot be combined with granularity ${kind} (${keeps.target}); ${works}`;
+  if (update.scope === 'global') return `strategy.update.scope 'global' cannot be combined with granularity ${kind} (${keeps.scope}); ${works}`;
+  if (update.redistribution) return `strategy.update.redistribution '${update.redistribution.kind}' cannot be combined with granularity ${kind} (${keeps.redistribution}); ${works}`;
+  if (!update.grow) return `strategy.update.grow is required with granularity ${kind} (${keeps.grow}); ${works}`;
   return undefined;
 }
 
@@ -171,10 +177,17 @@ function checkInitAndUpdate(strategy: SparseStrategy, start: string): void {
 }
 
 /**
- * Checks a constant fan-in strategy against the masked layers: Dense or convolution kernels only, and every
- * layer's k_l = round(d_l · in_l) at least 1 (the message names the layer and the density that would work).
+ * Checks a constant fan-in strategy against the masked layers: an ablation threshold in [0, 1], Dense or convolution
+ * kernels only, and every layer's k_l = round(d_l · in_l) at least 1 (the message names the layer and the density that would work).
  */
-function checkFanIn(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
+export function checkFanInGranularity(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
+  const ablation = (strategy.granularity as FanInGranularity).ablation;
+  if (ablation !== undefined) {
+    const threshold = ablation?.threshold;
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+      throw new Error(`strategy.granularity.ablation.threshold must be a number in [0, 1] (γ_sal, the fraction of its fan-in k_l a unit's salient weights must reach; 0 disables ablation), got ${JSON.stringify(threshold)}`);
+    }
+  }
   for (const layer of layers) {
     if (layer.kind !== 'dense' && layer.kind !== 'conv') {
       throw new Error(`strategy.granularity 'fan-in': layer ${layer.layerName} is a masked ${layer.kind} table; constant fan-in applies to Dense and convolution kernels only (leave it out of layers.include)`);
@@ -195,16 +208,11 @@ function checkFanIn(strategy: SparseStrategy, layers: readonly LayerShape[]): vo
 }
 
 /**
- * Checks a structured strategy against the masked layers before training and throws naming the field, the layer
- * and the value. N:M: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution giving every layer density
- * n/m; Dense or convolution kernels whose input size m divides. Constant fan-in: Dense or convolution kernels,
- * every k_l ≥ 1. Both: a `random` or layer-scope `scored` init; an update policy {@link nmUpdateProblem} accepts.
+ * Checks an N:M strategy against the masked layers: n, m integers with 1 ≤ n < m; sparsity 1 − n/m; a distribution
+ * giving every layer density n/m; Dense or convolution kernels whose input size m divides; a `random` or layer-scope
+ * `scored` init and an update policy {@link nmUpdateProblem} accepts.
  */
-export function checkGranularity(strategy: SparseStrategy, layers: readonly LayerShape[]): void {
-  const granularity: MaskGranularity | undefined = strategy.granularity;
-  if (granularity === undefined) return;
-  if (granularity.kind === 'fan-in') return checkFanIn(strategy, layers);
-  if (granularity.kind !== 'n:m') throw new Error(`strategy.granularity.kind must be 'n:m' or 'fan-in', got ${JSON.stringify((granularity as { kind: unknown }).kind)}`);
+export function checkNMGranularity(strategy: SparseStrategy, granularity: NMGranularity, layers: readonly LayerShape[]): void {
   const { n, m } = granularity;
   if (!Number.isInteger(m) || m < 2) throw new Error(`strategy.granularity.m must be an integer ≥ 2, got ${m}`);
   if (!Number.isInteger(n) || n < 1 || n >= m) throw new Error(`strategy.granularity.n must be an integer in [1, ${m - 1}] (1 ≤ n < m = ${m}), got ${n}`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { closedObject } from './closed-object.js';
 import { createComponent, defineComponent, type ScheduleWindow } from './descriptor.js';
-import type { Schedule, UpdateSchedule } from './types.js';
+import type { MaskUpdatePolicy, Schedule, UpdateSchedule } from './types.js';
 import { check, checkNonNegativeInteger, checkPositiveInteger } from './validate.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -103,8 +103,51 @@ export const polynomialScheduleDescriptor = defineComponent({
   },
 });
 
+/**
+ * Cyclic value with optional annealing (a Topiary schedule; no paper's formula): with τ = min(max(t − begin, 0),
+ * end − begin) and p = τ/(end − begin), v(t) = c(p) + a(p) · cos(2π τ / period), where c = (low + high)/2 and
+ * a = (high − low)/2, so v starts at `high` and swings down to `low` and back once a period. Annealed, the centre
+ * moves linearly to `final` and the amplitude decays linearly to 0: c(p) = c + (final − c) p, a(p) = a (1 − p),
+ * so v(end) = final. After `end` the value at `end` is kept.
+ */
+export const cyclicScheduleDescriptor = defineComponent({
+  family: 'schedule',
+  kind: 'cyclic',
+  doc: 'Cosine-shaped cycles between high and low, one every period steps; annealed: the swing decays linearly to final at end.',
+  options: closedObject({
+    low: finite.describe('Lowest value of a cycle.'),
+    high: finite.describe('Highest value of a cycle, the value at begin.'),
+    period: z.number().int('must be an integer number of steps').positive('must be > 0').describe('Steps per cycle.'),
+    anneal: z.boolean().optional().describe('Decay the swing linearly to 0 and move its centre to final over [begin, end). Default false.'),
+    final: finite.optional().describe("Value reached at end when annealed. Default: the window's final value (a strategy's sparsity)."),
+    ...offsets,
+  }).superRefine((o, ctx) => {
+    if (o.low > o.high) ctx.addIssue({ code: 'custom', path: ['low'], message: `must be ≤ high (${o.high})`, input: o.low });
+    if (o.final !== undefined && !o.anneal) ctx.addIssue({ code: 'custom', path: ['final'], message: 'is used only with anneal: true (give anneal: true, or leave final out)', input: o.final });
+  }),
+  example: { low: 0.8, high: 0.95, period: 400 },
+  create: (o, window) => {
+    const { begin, end } = span(o, window, 'cyclic');
+    const centre = (o.low + o.high) / 2;
+    const swing = (o.high - o.low) / 2;
+    const final = o.anneal ? (o.final ?? window.final) : centre;
+    check(final !== undefined && Number.isFinite(final), 'cyclic.final', final, 'a finite number when anneal is true (give final, or build the schedule where the window names one)');
+    const to = o.anneal ? (final as number) : centre;
+    const fade = o.anneal ? 1 : 0;
+    return {
+      kind: 'cyclic',
+      valueAt: (t) => {
+        const tau = Math.min(Math.max(t - begin, 0), end - begin);
+        const p = tau / (end - begin);
+        if (o.anneal && p === 1) return to;
+        return centre + (to - centre) * p + swing * (1 - fade * p) * Math.cos((2 * Math.PI * tau) / o.period);
+      },
+    };
+  },
+});
+
 /** The schedules this package provides, one descriptor per kind; JSON configs and presets build schedules from these. */
-export const scheduleDescriptors = Object.freeze([constantScheduleDescriptor, cosineScheduleDescriptor, linearScheduleDescriptor, inversePowerScheduleDescriptor, polynomialScheduleDescriptor]);
+export const scheduleDescriptors = Object.freeze([constantScheduleDescriptor, cosineScheduleDescriptor, linearScheduleDescriptor, inversePowerScheduleDescriptor, polynomialScheduleDescriptor, cyclicScheduleDescriptor]);
 
 /** A schedule that always returns `value`. */
 export function constantSchedule(value: number): Schedule {
@@ -178,6 +221,35 @@ export function polynomialSparsitySchedule(options: PolynomialSparsityOptions): 
   check(Number.isFinite(initial) && initial >= 0 && initial < 1, 'polynomial.initial', initial, 'a number in [0, 1)');
   check(Number.isFinite(final) && final >= 0 && final < 1, 'polynomial.final', final, 'a number in [0, 1)');
   return createComponent(polynomialScheduleDescriptor, { ...options, initial }, { context: { begin: options.begin, end: options.end } });
+}
+
+/** Options of {@link cyclicSchedule}. */
+export interface CyclicScheduleOptions {
+  /** Lowest value of a cycle. */
+  low: number;
+  /** Highest value of a cycle, the value at `begin`. */
+  high: number;
+  /** Steps per cycle. */
+  period: number;
+  /** Step at which cycling stops (annealed: at which `final` is reached). */
+  end: number;
+  /** Step cycling starts at. @default 0 */
+  begin?: number;
+  /** Decay the swing linearly to 0 and move its centre linearly to `final` over [begin, end). @default false */
+  anneal?: boolean;
+  /** Value reached at `end` when annealed; required then. */
+  final?: number;
+}
+
+/**
+ * Cyclic schedule (a Topiary schedule): v(t) = c(p) + a(p) · cos(2π (t − begin)/period) on [begin, end], c the
+ * centre (low + high)/2 and a the half-swing (high − low)/2; annealed, c(p) = c + (final − c) p and a(p) = a (1 − p),
+ * p the progress, so v(end) = final. Used as a target sparsity, density follows it up and down (see
+ * {@link MaskUpdatePolicy}).
+ */
+export function cyclicSchedule(options: CyclicScheduleOptions): Schedule {
+  const { begin = 0, end, ...rest } = options;
+  return createComponent(cyclicScheduleDescriptor, rest, { path: 'cyclic', context: { begin, end } });
 }
 
 /** Validates and returns an update schedule (every ΔT steps in [begin, end)). */

@@ -4,8 +4,11 @@ import { forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
 import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type PrunableKernel } from './layers.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
-import { initialMasks } from './mask-init.js';
-import { checkGranularity, groupLayouts, nmFirstViolation, type GroupLayout } from './n-m-groups.js';
+import { checkGivenMasks, initialMasks } from './mask-init.js';
+import { blockBudgets, blockViolation } from './block-groups.js';
+import { ablationViolation } from './fan-in-ablation.js';
+import { checkGranularity } from './check-granularity.js';
+import { groupLayouts, nmFirstViolation, type GroupLayout } from './n-m-groups.js';
 import { planUpdate, applyUpdatePlan, releaseUpdatePlan } from './mask-update.js';
 import { deviceMaskSelection } from './mask-selection-device.js';
 import { hostMaskSelection } from './mask-selection-host.js';
@@ -298,6 +301,7 @@ export class SparseTrainer {
     );
     checkGranularity(strategy, this.masked.map((k) => k.shape));
     this.groups = groupLayouts(strategy, this.masked.map((k) => k.shape));
+    checkGivenMasks(strategy, this.masked.map((k) => k.shape));
   }
 
   /** The loss function in use (the `loss` option, resolved). */
@@ -655,15 +659,33 @@ export class SparseTrainer {
     this.denseTrainingFlops = restored.flops.denseTraining;
   }
 
-  /** Under N:M or constant fan-in, a description of the first layer and group of `masks` that does not hold exactly n active weights. */
+  /**
+   * Under N:M, constant fan-in or blocks, a description of the first layer of `masks` that breaks the structure: a
+   * group without exactly n active weights; with ablation, an active unit without exactly k_l(A) inputs; a partly
+   * active block or a block count other than the layer's budget.
+   */
   private brokenGroups(masks: readonly Uint8Array[]): string | undefined {
     const granularity = this.strategy.granularity;
+    if (granularity?.kind === 'block') {
+      const budgets = blockBudgets(this.strategy, this.masked.map((k) => k.shape), granularity.size);
+      for (const [i, mask] of masks.entries()) {
+        const why = blockViolation(mask, this.masked[i]!.shape.shape, granularity.size, budgets[i]!);
+        if (why !== undefined) return `the mask of layer ${this.masked[i]!.shape.layerName} breaks granularity 'block': ${why}`;
+      }
+      return undefined;
+    }
     if (!granularity || !this.groups) return undefined;
+    const ablation = granularity.kind === 'fan-in' && (granularity.ablation?.threshold ?? 0) > 0;
     for (const [i, mask] of masks.entries()) {
       const { shape, n, m } = this.groups[i]!;
+      const layer = this.masked[i]!.shape.layerName;
+      if (ablation) {
+        const why = ablationViolation(mask, this.groups[i]!);
+        if (why !== undefined) return `the mask of layer ${layer} breaks constant fan-in with ablation (${why})`;
+        continue;
+      }
       const group = nmFirstViolation(mask, shape, n, m);
       if (group < 0) continue;
-      const layer = this.masked[i]!.shape.layerName;
       if (granularity.kind === 'fan-in') return `the mask of layer ${layer} breaks constant fan-in (output unit ${group} does not hold exactly ${n} active inputs)`;
       return `the mask of layer ${layer} breaks granularity ${n}:${m} (group ${group} does not hold exactly ${n} active weights)`;
     }

@@ -177,7 +177,13 @@ export type MaskInit =
    * One-shot selection from scores on the first batch (SNIP: saliency |w·g|): keep the highest scores,
    * either per layer (budgets from the distribution) or globally over all masked layers.
    */
-  | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' };
+  | { readonly kind: 'scored'; readonly criterion: DropCriterion; readonly scope: 'layer' | 'global' }
+  /**
+   * The given masks, one 0/1 array per masked layer in layer order, each of the kernel's size (copied when the
+   * trainer starts; under a granularity every group must hold its count). Restarts training from masks found
+   * elsewhere, e.g. a lottery ticket's. The strategy's `sparsity` and distribution do not change them.
+   */
+  | { readonly kind: 'masks'; readonly masks: readonly Uint8Array[] };
 
 /** Whether an update ranks each layer on its own (`layer`) or all masked layers together (`global`). */
 export type UpdateScope = 'layer' | 'global';
@@ -193,6 +199,10 @@ export type UpdateScope = 'layer' | 'global';
  * - both (prune and regrow, GraNet, Liu et al. 2021): first prune p_l = max(0, active_l − b_l) with no regrowth,
  *   then drop r_l = round(f · (active_l − p_l)) of the remaining active weights and regrow as many: the layer drops
  *   p_l + r_l (one ranking by the drop criterion) and grows r_l, so it ends at its budget.
+ * - growth toward the budget: with `targetSparsity` and a grow criterion, a layer below its budget (the target
+ *   fell since the last update, as in a cyclic schedule) also grows e_l = max(0, b_l − active_l) on top of the
+ *   regrowth above, so it ends at its budget and density follows the target both ways. Counts with
+ *   active_l ≥ b_l are unchanged (e_l = 0).
  *
  * With `scope: 'global'` the same formulas are applied to the totals over all masked layers (Σ active_l, and the
  * overall budget Σ b_l), and the dropped (grown) weights are the lowest drop (highest grow) scores across all
@@ -209,7 +219,7 @@ export interface MaskUpdatePolicy {
   readonly growInit?: GrowInitializer;
   /** Fraction of each layer's active weights replaced at an update (drop-and-grow methods); with `targetSparsity`, of those left after pruning. */
   readonly dropFraction?: Schedule;
-  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share (globally: all layers to the overall budget). */
+  /** Overall sparsity target at each update (pruning methods); each layer is pruned down to its share (globally: all layers to the overall budget), and grown up to it when below and a grow criterion is given. */
   readonly targetSparsity?: Schedule;
   /** Cross-layer reallocation of the regrowth (SNFS); excludes `scope: 'global'`, which also decides per-layer counts. */
   readonly redistribution?: Redistribution;
@@ -251,10 +261,36 @@ export interface NMGranularity {
 export interface FanInGranularity {
   /** Always `fan-in`. */
   readonly kind: 'fan-in';
+  /** SRigL's neuron ablation ({@link FanInAblation}); absent: every output unit is kept. */
+  readonly ablation?: FanInAblation;
 }
 
-/** The structure masks keep beyond their counts ({@link NMGranularity}, {@link FanInGranularity}); absent: unstructured. */
-export type MaskGranularity = NMGranularity | FanInGranularity;
+/**
+ * SRigL's neuron ablation (Lasby et al. 2024, Sec. 4, γ_sal): at every update an output unit whose salient weights
+ * (those unconstrained RigL would keep or grow in its layer) number fewer than γ_sal · k_l is ablated (all its
+ * weights dropped for good), and the layer's budget is shared among the remaining units (see `fan-in-ablation.ts`).
+ */
+export interface FanInAblation {
+  /** γ_sal in [0, 1]: the fraction of its fan-in k_l a unit's salient weights must reach to be kept; 0 disables ablation. */
+  readonly threshold: number;
+}
+
+/**
+ * Block sparsity (b × b tiles; Gray, Radford & Kingma 2017, "GPU Kernels for Block-Sparse Weights"): a Dense kernel
+ * [in, out] is tiled into (in/b)·(out/b) blocks of b × b weights (a convolution kernel [..., cIn, cOut] into b × b
+ * blocks over [cIn, cOut] at every spatial position), and the mask is constant on every block. A layer of density
+ * d_l keeps round(d_l · blocks_l) active blocks; drop and grow select whole blocks by the sum of the criterion's
+ * scores over the block.
+ */
+export interface BlockGranularity {
+  /** Always `block`. */
+  readonly kind: 'block';
+  /** The block side b, an integer ≥ 1 dividing every masked layer's input and output sizes. */
+  readonly size: number;
+}
+
+/** The structure masks keep beyond their counts ({@link NMGranularity}, {@link FanInGranularity}, {@link BlockGranularity}); absent: unstructured. */
+export type MaskGranularity = NMGranularity | FanInGranularity | BlockGranularity;
 
 /**
  * A complete sparse-training method: RigL, SET, SNFS, static, SNIP, pruning and dense are each one value
@@ -273,7 +309,7 @@ export interface SparseStrategy {
   readonly update?: MaskUpdatePolicy;
   /**
    * Structure every mask keeps at initialisation and after every update ({@link NMGranularity},
-   * {@link FanInGranularity}); absent: unstructured. Both need a `random` or layer-scope `scored` init and, with
+   * {@link FanInGranularity}, {@link BlockGranularity}); absent: unstructured. All need a `random` or layer-scope `scored` init and, with
    * updates, drop-and-grow (a drop fraction and a grow criterion, layer scope, no pruning target, no redistribution).
    */
   readonly granularity?: MaskGranularity;

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { SparseTrainer } from '@topiary/core';
 import { runConformanceSuite, syntheticBatches, tinyMlp, toTensors } from '@topiary/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { uniform } from '@topiary/distributions';
 import { resolveStrategy, rigl, srigl } from '../index.js';
 
 beforeAll(async () => {
@@ -22,7 +23,7 @@ describe('srigl preset', () => {
     const s = srigl({ sparsity: 0.9, totalSteps: 1000 });
     const r = rigl({ sparsity: 0.9, totalSteps: 1000 });
     expect(s.name).toBe('srigl');
-    expect(s.granularity).toEqual({ kind: 'fan-in' });
+    expect(s.granularity).toEqual({ kind: 'fan-in', ablation: { threshold: 0.3 } });
     expect(s.sparsity).toBe(0.9);
     expect(s.distribution.kind).toBe(r.distribution.kind);
     expect(s.distribution.kind).toBe('erk');
@@ -45,10 +46,43 @@ describe('srigl preset', () => {
     const uniform = resolveStrategy({ method: 'srigl', sparsity: 0.5, distribution: { kind: 'uniform' }, updateEvery: 10 }, { totalSteps: 1000 });
     expect(uniform.distribution.kind).toBe('uniform');
     expect(uniform.update!.schedule.every).toBe(10);
+    // ablationThreshold: γ_sal, 0 disables ablation; in JSON too
+    expect(srigl({ sparsity: 0.9, totalSteps: 1000, ablationThreshold: 0.5 }).granularity).toEqual({ kind: 'fan-in', ablation: { threshold: 0.5 } });
+    expect(srigl({ sparsity: 0.9, totalSteps: 1000, ablationThreshold: 0 }).granularity).toEqual({ kind: 'fan-in' });
+    expect(resolveStrategy({ method: 'srigl', sparsity: 0.9, ablationThreshold: 0 }, { totalSteps: 1000 }).granularity).toEqual({ kind: 'fan-in' });
+    expect(resolveStrategy({ method: 'srigl', sparsity: 0.9, ablationThreshold: 0.6 }, { totalSteps: 1000 }).granularity).toEqual({ kind: 'fan-in', ablation: { threshold: 0.6 } });
+    expect(() => srigl({ sparsity: 0.9, totalSteps: 1000, ablationThreshold: 1.5 })).toThrow(/srigl.ablationThreshold: must be ≤ 1 \(got 1.5\)/);
+    expect(() => resolveStrategy({ method: 'srigl', sparsity: 0.9, ablationThreshold: -1 }, { totalSteps: 1000 })).toThrow(/ablationThreshold: must be ≥ 0/);
   });
 
-  it('keeps every output unit of every layer at the same k_l through training under ERK', async () => {
-    const trainer = new SparseTrainer(tinyMlp(), { strategy: srigl({ sparsity: 0.8, totalSteps: 12, updateEvery: 2 }), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  it('ablates output units at a high γ_sal, keeping every other unit at the layer\'s shared fan-in and at least one unit per layer', async () => {
+    const trainer = new SparseTrainer(tinyMlp(), { strategy: srigl({ sparsity: 0.5, totalSteps: 16, updateEvery: 2, end: 1, ablationThreshold: 1, distribution: uniform() }), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const shapes = trainer.model.weights.filter((w) => w.name.endsWith('/kernel')).map((w) => w.shape as number[]);
+    let ablated = 0;
+    try {
+      for (const batch of syntheticBatches({ count: 16, batchSize: 8 })) {
+        const { x, y } = toTensors(batch);
+        await trainer.step(x, y);
+        tf.dispose([x, y]);
+        trainer.masks().forEach((mask, l) => {
+          const [inputs, out] = shapes[l] as [number, number];
+          const counts = columnCounts(mask, shapes[l]!);
+          const a = counts.filter((c) => c === 0).length;
+          expect(a, `layer ${l} keeps a unit`).toBeLessThan(out);
+          const k = Math.min(inputs, Math.floor((Math.round(0.5 * inputs) * out) / (out - a)));
+          expect(counts.filter((c) => c !== 0 && c !== k), `layer ${l}`).toEqual([]);
+          ablated += a;
+        });
+      }
+      expect(ablated).toBeGreaterThan(0);
+    } finally {
+      trainer.dispose();
+      trainer.optimizer.dispose();
+    }
+  });
+
+  it('without ablation keeps every output unit of every layer at the same k_l through training under ERK', async () => {
+    const trainer = new SparseTrainer(tinyMlp(), { strategy: srigl({ sparsity: 0.8, totalSteps: 12, updateEvery: 2, ablationThreshold: 0 }), optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const shapes = trainer.model.weights.filter((w) => w.name.endsWith('/kernel')).map((w) => w.shape as number[]);
     let updates = 0;
     let first: number[] | undefined;
@@ -87,6 +121,8 @@ runConformanceSuite({
     await tf.setBackend('cpu');
   },
   strategies: {
-    srigl: { masks: 'change', create: (c) => srigl({ sparsity: c.sparsity, totalSteps: c.totalSteps, updateEvery: c.updateEvery }) },
+    // SRigL's default γ_sal = 0.3 ablates units of this model: each layer stays within its budget
+    srigl: { masks: 'change', ablates: true, create: (c) => srigl({ sparsity: c.sparsity, totalSteps: c.totalSteps, updateEvery: c.updateEvery }) },
+    'srigl without ablation': { masks: 'change', create: (c) => srigl({ sparsity: c.sparsity, totalSteps: c.totalSteps, updateEvery: c.updateEvery, ablationThreshold: 0 }) },
   },
 });

@@ -5,7 +5,7 @@ import { magnitudeDrop } from '@topiary/drop';
 import { randomGrow, zerosInit } from '@topiary/grow';
 import { z } from 'zod';
 import { presetUpdateSchedule } from './common.js';
-import { endFractionField, positiveIntField, presetFields, stepField, updateScopeField } from './fields.js';
+import { endFractionField, fractionField, positiveIntField, presetFields, stepField, updateScopeField } from './fields.js';
 import { DEFAULT_SCORED_SCOPE, scoredScopeField } from './snip.js';
 
 /** A schedule written `{ "kind": …, …options }`, in TypeScript and JSON alike; its window is the update window. */
@@ -14,7 +14,7 @@ export const scheduleConfigSchema = descriptorUnion(scheduleDescriptors);
 /** A schedule written as a config: its kind and options. */
 export type ScheduleConfig = { readonly kind: string } & Readonly<Record<string, unknown>>;
 
-const VALUE_FIELDS = ['value', 'initial', 'floor', 'final'] as const;
+const VALUE_FIELDS = ['value', 'initial', 'floor', 'final', 'low', 'high'] as const;
 
 /** Refuses schedule values outside [0, 1] (drop fractions) or [0, 1) (sparsities), naming the field. */
 function valuesWithin(role: 'fraction' | 'sparsity') {
@@ -74,8 +74,27 @@ const customOptions = closedObject({
     .optional()
     .describe("How the first masks are chosen. Default 'random'."),
   update: updateOptions.optional().describe('How masks change; absent for static masks.'),
+  granularity: z
+    .discriminatedUnion('kind', [
+      closedObject({
+        kind: z.literal('n:m'),
+        n: z.number().int('must be an integer').min(1, 'must be ≥ 1').describe('Active weights per group of m consecutive inputs, in [1, m).'),
+        m: z.number().int('must be an integer').min(2, 'must be ≥ 2').describe("Group size along the input axis; must divide every masked layer's input size."),
+      }),
+      closedObject({
+        kind: z.literal('fan-in'),
+        ablation: closedObject({ threshold: fractionField.describe("γ_sal in [0, 1]: units whose salient weights fall below γ_sal · k_l are ablated; 0 disables ablation (SRigL's recommendation: 0.3).") })
+          .optional()
+          .describe("SRigL's neuron ablation (Lasby et al. 2024); absent: every output unit is kept."),
+      }),
+      closedObject({ kind: z.literal('block'), size: positiveIntField.describe("The block side b; must divide every masked layer's input and output sizes.") }),
+    ])
+    .optional()
+    .describe("Structure every mask keeps (one of them): 'n:m' (n of every m consecutive inputs; sparsity 1 − n/m, uniform), 'fan-in' (constant fan-in, optional SRigL ablation) or 'block' (b × b blocks). Each needs a random or layer-scope scored init and drop-and-grow updates per layer. Default: unstructured."),
 }).superRefine((config, ctx) => {
   const target = config.update?.targetSparsity;
+  const granularity = config.granularity;
+  if (granularity?.kind === 'n:m' && granularity.n >= granularity.m) ctx.addIssue({ code: 'custom', path: ['granularity', 'n'], message: `must be < m = ${granularity.m}`, input: granularity.n });
   if (target?.['kind'] === 'polynomial') {
     const initial = (target['initial'] as number | undefined) ?? 0;
     const final = (target['final'] as number | undefined) ?? config.sparsity;
@@ -112,7 +131,9 @@ function updatePolicy(update: z.output<typeof updateOptions>, schedule: UpdateSc
 /**
  * A hand-composed strategy: any distribution, initialisation, drop and grow criteria, grown-weight initialiser,
  * drop-fraction and/or target-sparsity schedule (core's schedules, over the update window; both: prune, then
- * replace a fraction of the rest), redistribution and update scope (`global`: one ranking across layers).
+ * replace a fraction of the rest), redistribution, update scope (`global`: one ranking across layers) and mask
+ * granularity (N:M, constant fan-in with optional SRigL ablation, or b × b blocks; checked against the model by the
+ * trainer).
  * RigL with momentum growth, or MEST-like drop with random growth, are each one value of these options.
  */
 export function custom(options: CustomOptions): SparseStrategy {
@@ -135,9 +156,10 @@ export const customDescriptor = defineComponent({
       distribution: options.distribution ?? erdosRenyiKernel(),
       init: init.kind === 'scored' ? { kind: 'scored', criterion: init.criterion, scope: init.scope ?? DEFAULT_SCORED_SCOPE } : init,
     };
+    const structured: SparseStrategy = options.granularity ? { ...strategy, granularity: options.granularity } : strategy;
     const update = options.update;
-    if (!update) return strategy;
+    if (!update) return structured;
     const schedule = presetUpdateSchedule(`${path}.update`, options.totalSteps, { updateEvery: update.updateEvery, begin: update.begin, end: update.end }, { end: 1 });
-    return { ...strategy, update: updatePolicy(update, schedule, options.sparsity, `${path}.update`) };
+    return { ...structured, update: updatePolicy(update, schedule, options.sparsity, `${path}.update`) };
   },
 });

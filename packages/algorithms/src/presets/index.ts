@@ -1,4 +1,6 @@
+import { blockRiglDescriptor } from './block-rigl.js';
 import { customDescriptor } from './custom.js';
+import { cyclicRiglDescriptor } from './cyclic-rigl.js';
 import { denseDescriptor } from './dense.js';
 import { granetDescriptor } from './granet.js';
 import { magnitudePruningDescriptor } from './magnitude-pruning.js';
@@ -34,10 +36,14 @@ export { nmSet, nmSetDescriptor } from './nm-set.js';
 export type { NmSetOptions } from './nm-set.js';
 export { srigl, sriglDescriptor } from './srigl.js';
 export type { SriglOptions } from './srigl.js';
+export { blockRigl, blockRiglDescriptor } from './block-rigl.js';
+export type { BlockRiglOptions } from './block-rigl.js';
+export { cyclicRigl, cyclicRiglDescriptor } from './cyclic-rigl.js';
+export type { CyclicRiglOptions } from './cyclic-rigl.js';
 export type { GranetOptions } from './granet.js';
 export { custom, customDescriptor, scheduleConfigSchema } from './custom.js';
 export type { CustomOptions, ScheduleConfig } from './custom.js';
 export type { DropScheduleKind } from './common.js';
 
 /** Every preset this package provides, one descriptor each; a JSON config's `method` names one of them. */
-export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor, sriglDescriptor]);
+export const presetDescriptors = Object.freeze([riglDescriptor, setDescriptor, snfsDescriptor, staticSparseDescriptor, snipDescriptor, magnitudePruningDescriptor, denseDescriptor, customDescriptor, mestDescriptor, granetDescriptor, nmRiglDescriptor, nmSetDescriptor, sriglDescriptor, blockRiglDescriptor, cyclicRiglDescriptor]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { runConformanceSuite } from '../testing/index.js';
-import { fanInReferenceStrategies, nmReferenceStrategies, referenceStrategies } from '../testing/reference-strategies.js';
+import { blockReferenceStrategies, fanInReferenceStrategies, nmReferenceStrategies, referenceStrategies } from '../testing/reference-strategies.js';
 
 const setup = async (): Promise<void> => {
   await tf.setBackend('cpu');
@@ -15,3 +15,6 @@ runConformanceSuite({ name: 'cpu (N:M)', setup, strategies: nmReferenceStrategie
 
 // constant fan-in: every output unit keeps k_l = round(0.2 · in_l) inputs
 runConformanceSuite({ name: 'cpu (constant fan-in)', setup, strategies: fanInReferenceStrategies });
+
+// 4 × 4 blocks: round(0.2 · blocks_l) active blocks per layer
+runConformanceSuite({ name: 'cpu (4 × 4 blocks)', setup, strategies: blockReferenceStrategies });

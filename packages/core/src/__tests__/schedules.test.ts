@@ -106,7 +106,7 @@ describe('schedules', () => {
   });
 
   it('lists one descriptor per kind, each with a one-line doc', () => {
-    expect(scheduleDescriptors.map((d) => d.kind)).toEqual(['constant', 'cosine', 'linear', 'inverse-power', 'polynomial']);
+    expect(scheduleDescriptors.map((d) => d.kind)).toEqual(['constant', 'cosine', 'linear', 'inverse-power', 'polynomial', 'cyclic']);
     for (const d of scheduleDescriptors) {
       expect(d.family).toBe('schedule');
       expect(d.doc).not.toMatch(/\n/);

@@ -26,6 +26,11 @@ export interface ConformanceStrategy {
    * stays, with `prune` only the total must not rise. @default false
    */
   readonly redistributes?: boolean;
+  /**
+   * Whether a layer may lose active weights to neuron ablation (SRigL, Lasby et al. 2024): with `change` each layer's
+   * count stays at most its initial one instead of equal to it. @default false
+   */
+  readonly ablates?: boolean;
   /** Whether grown weights start at exactly zero. @default true */
   readonly zeroInit?: boolean;
 }
@@ -149,6 +154,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
                 actives.forEach((a, l) => expect(a).toBeLessThanOrEqual(previousMasks![l]!.reduce((s, v) => s + v, 0)));
               } else if (spec.redistributes) {
                 expect(summary.activeWeights).toBe(initialTotal);
+              } else if (spec.ablates) {
+                actives.forEach((a, l) => expect(a, `layer ${l} within its budget`).toBeLessThanOrEqual(initialActive![l]!));
               } else {
                 expect(actives).toEqual(initialActive);
               }

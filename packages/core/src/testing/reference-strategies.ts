@@ -155,3 +155,14 @@ export const fanInReferenceStrategies: Record<string, ConformanceStrategy> = {
     create: (c) => ({ ...riglLike(c, 'fan-in-rigl-test'), granularity: { kind: 'fan-in' } }),
   },
 };
+
+/**
+ * Block drop-and-grow (RigL's rule on whole 4 × 4 blocks scored by their summed scores), uniform density; the
+ * model's input and output sizes must be multiples of 4 (the conformance model's are).
+ */
+export const blockReferenceStrategies: Record<string, ConformanceStrategy> = {
+  '4 × 4 block gradient growth (RigL on blocks)': {
+    masks: 'change',
+    create: (c) => ({ ...riglLike(c, 'block-rigl-test'), granularity: { kind: 'block', size: 4 } }),
+  },
+};
