@@ -20,6 +20,9 @@ export function checkSparseStrategy(strategy: SparseStrategy, fromSpec: boolean)
   if (init.kind === 'scored' && fromSpec) {
     throw new Error(`sparse engine: strategy ${name} has init 'scored' ('${init.criterion.kind}'), which scores the dense kernel on the first batch; build the engine from a tfjs model (it scores that model once, before training), or use init 'random' or 'dense'`);
   }
+  if (init.kind === 'masks' && fromSpec) {
+    throw new Error(`sparse engine: strategy ${name} has init 'masks' (a dense 0/1 mask per layer); build the engine from the tfjs model the masks belong to, or use init 'random' or 'dense'`);
+  }
   const update = strategy.update;
   if (!update) return;
   if (update.scope === 'global') {
