@@ -94,6 +94,10 @@ describe('topiary CLI on the embedded subset', () => {
     expect(rigl.testAccuracy).toBeGreaterThan(0.1);
     expect(rigl.backend.name).toBe('wasm');
     expect(rigl.versions['@topiary/bench']).toMatch(/^\d+\.\d+\.\d+/);
+    // measured time per step and the worker's memory
+    expect(rigl.msPerStep).toBeCloseTo(rigl.trainingTimeMs / rigl.steps, 6);
+    expect(rigl.peakMemoryBytes).toBeGreaterThan(10 << 20);
+    expect(rigl.processMaxRssBytes).toBeGreaterThanOrEqual(rigl.peakMemoryBytes! * 0.9);
     // the bench runs inside this repository's work tree
     expect(rigl.git?.commit).toMatch(/^[0-9a-f]{40}$/);
 
@@ -118,6 +122,10 @@ describe('topiary CLI on the embedded subset', () => {
     expect(md.stdout).toMatch(/^\| method \| sparsity \| test accuracy \(%\) \| n \| train FLOPs \| test FLOPs \|$/m);
     expect(md.stdout).toMatch(/^\| dense \| 0 \| \d+\.\d\d \| 1 \| 1\.00× \| 1\.00× \|$/m);
     expect(md.stdout).toMatch(/^\| RigL \| 0\.9 \| \d+\.\d\d \| 1 \| 0\.\d\d× \| 0\.1\d× \|$/m);
+    expect(md.stdout).not.toContain('ms/step');
+    const timed = await topiary(['table', out, '--time']);
+    expect(timed.code, timed.stderr).toBe(0);
+    expect(timed.stdout).toMatch(/^\| RigL \| 0\.9 \| \d+\.\d\d \| 1 \| 0\.\d\d× \| 0\.1\d× \| \d+\.\d \|$/m);
     const texFile = join(dir, 'table.tex');
     const tex = await topiary(['table', out, '--format', 'tex', '--out', texFile]);
     expect(tex.code, tex.stderr).toBe(0);

@@ -67,6 +67,7 @@ export {
 export type { DataConfig, LoggingConfig, LrScheduleConfig, OptimizerConfig, RunConfig, RunConfigInput, TrainingConfig } from './train/config.js';
 export { dataShapeOf, datasetOptionsOf, runExperiment } from './train/run-experiment.js';
 export type { EpochLoss, RunExperimentOptions, RunProgress, RunResult } from './train/run-experiment.js';
+export type { MemoryReader, RunMemory } from './train/memory-usage.js';
 export { selectBackend } from './backend/select-backend.js';
 export type { BackendName, SelectedBackend } from './backend/select-backend.js';
 
@@ -115,6 +116,7 @@ export { configHash, EXECUTION_ONLY_FIELDS, experimentIdentity, pluginsUsedBy } 
 export {
   allUpdatesSkipped,
   gitStateSchema,
+  msPerStepOf,
   pluginRecordSchema,
   RUN_RECORD_FORMAT,
   runHealthSchema,
@@ -149,6 +151,7 @@ export type { SummaryStat } from './results/summary-stats.js';
 export { aggregateRuns, defaultRows, ROW_ALIASES, rowValue } from './results/aggregate-runs.js';
 export type { AggregateRow, AggregateTable } from './results/aggregate-runs.js';
 export { formatTable, SKIPPED_UPDATES_MARK, skippedUpdatesFootnote, TABLE_FORMATS } from './results/format-table.js';
+export type { FormatTableOptions } from './results/format-table.js';
 export type { TableFormat } from './results/format-table.js';
 export {
   accuracyVsSparsitySpec,

@@ -1,7 +1,7 @@
 import type { Rng } from './rng.js';
 
 /** The sorted distinct values of `sorted` (ascending, may repeat) merged with those of `more` (any order), ascending. */
-function mergeDistinct(sorted: Float64Array, more: Float64Array): Float64Array {
+function mergeDistinct(sorted: Float64Array, more: Float64Array): Float64Array<ArrayBuffer> {
   more.sort();
   const out = new Float64Array(sorted.length + more.length);
   let a = 0;
@@ -31,7 +31,7 @@ export function sampleDistinctPositions(size: number, count: number, rng: Rng): 
   if (!Number.isInteger(count) || count < 0 || count > size) throw new RangeError(`sampleDistinctPositions: count must be an integer in [0, ${size}], got ${count}`);
   const complement = count > size / 2;
   const draws = complement ? size - count : count;
-  let chosen = new Float64Array(0);
+  let chosen: Float64Array<ArrayBuffer> = new Float64Array(0);
   while (chosen.length < draws) {
     const more = new Float64Array(draws - chosen.length);
     for (let i = 0; i < more.length; i++) more[i] = rng.int(size);

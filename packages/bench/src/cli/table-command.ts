@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { aggregateRuns } from '../results/aggregate-runs.js';
-import { formatTable, TABLE_FORMATS, type TableFormat } from '../results/format-table.js';
+import { formatTable, TABLE_FORMATS, type FormatTableOptions, type TableFormat } from '../results/format-table.js';
 import { readRunRecords } from '../results/run-log.js';
 import type { RunRecord } from '../results/run-record.js';
 import { commaList } from './parse-options.js';
@@ -14,9 +14,9 @@ export async function readResultsForCli(dir: string): Promise<RunRecord[]> {
   return records;
 }
 
-/** Renders a results folder as a table in the given format. */
-export async function renderTable(dir: string, format: TableFormat, rows?: readonly string[]): Promise<string> {
-  return formatTable(aggregateRuns(await readResultsForCli(dir), rows), format);
+/** Renders a results folder as a table in the given format; `time` adds the measured ms/step column. */
+export async function renderTable(dir: string, format: TableFormat, rows?: readonly string[], options: FormatTableOptions = {}): Promise<string> {
+  return formatTable(aggregateRuns(await readResultsForCli(dir), rows), format, options);
 }
 
 /** `topiary table DIR`. */
@@ -27,8 +27,9 @@ export function tableCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(TABLE_FORMATS).default('md'))
     .option('-r, --rows <names>', 'comma-separated row names: axis names, aliases (method, sparsity, distribution, …) or config paths', commaList)
     .option('-o, --out <file>', 'also write the table to this file')
-    .action(async (dir: string, options: { format: TableFormat; rows?: string[]; out?: string }) => {
-      const text = await renderTable(dir, options.format, options.rows);
+    .option('--time', 'add a column of measured milliseconds per training step (mean ± std over the seeds; — for records that lack it)')
+    .action(async (dir: string, options: { format: TableFormat; rows?: string[]; out?: string; time?: boolean }) => {
+      const text = await renderTable(dir, options.format, options.rows, { time: options.time === true });
       process.stdout.write(text);
       if (options.out !== undefined) await writeFile(options.out, text);
     });

@@ -1,6 +1,6 @@
 import { getPath, type JsonValue } from '../json/dotted-path.js';
 import { labelOf, type AxisLabel } from '../json/axis-label.js';
-import { allUpdatesSkipped, type RunRecord } from './run-record.js';
+import { allUpdatesSkipped, msPerStepOf, type RunRecord } from './run-record.js';
 import { summarize, type SummaryStat } from './summary-stats.js';
 
 /**
@@ -38,6 +38,8 @@ export interface AggregateRow {
   readonly measuredSparsity: SummaryStat;
   /** Runs of the row whose scheduled mask updates were all skipped (their masks never changed); tables flag them. */
   readonly allUpdatesSkipped: number;
+  /** Measured milliseconds per training step over the row's runs ({@link msPerStepOf}; absent when no run took a step). */
+  readonly msPerStep?: SummaryStat;
 }
 
 /** A summarised results table. */
@@ -81,6 +83,15 @@ export function defaultRows(records: readonly RunRecord[]): string[] {
   return rows;
 }
 
+/** The ms/step summary of a row's runs, or nothing when none took a step. */
+function timed(group: readonly RunRecord[]): { msPerStep?: SummaryStat } {
+  const values = group.flatMap((record) => {
+    const ms = msPerStepOf(record);
+    return ms === undefined ? [] : [ms];
+  });
+  return values.length === 0 ? {} : { msPerStep: summarize(values) };
+}
+
 /**
  * Groups records by their row values and summarises each group (mean ± sample std over its runs).
  * Groups keep the order in which the suite first reaches them. Throws when a row name matches nothing.
@@ -113,6 +124,7 @@ export function aggregateRuns(records: readonly RunRecord[], rows: readonly stri
     inferenceFlopsAbsolute: summarize(group.map((r) => r.flops.inferencePerSample)),
     measuredSparsity: summarize(group.map((r) => r.sparsity)),
     allUpdatesSkipped: group.filter((r) => allUpdatesSkipped(r)).length,
+    ...timed(group),
   }));
   return { rows: [...rows], entries };
 }

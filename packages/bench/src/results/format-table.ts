@@ -25,6 +25,20 @@ function ratio(stat: SummaryStat): string {
   return stat.mean.toFixed(2);
 }
 
+/** Options of {@link formatTable}. */
+export interface FormatTableOptions {
+  /** Adds a column of measured milliseconds per training step (training wall time / steps), mean ± std over the row's runs. @default false */
+  readonly time?: boolean;
+}
+
+/** A row's ms/step as `mean ± std`, with its count when fewer of its runs took steps than the row has; `—` when none did. */
+function msPerStepCell(entry: AggregateRow): string {
+  const stat = entry.msPerStep;
+  if (stat === undefined) return '—';
+  const text = stat.std === null ? stat.mean.toFixed(1) : `${stat.mean.toFixed(1)} ± ${stat.std.toFixed(1)}`;
+  return stat.n < entry.accuracy.n ? `${text} (n ${stat.n})` : text;
+}
+
 /** The marker of a row some of whose runs had every scheduled mask update skipped. */
 export const SKIPPED_UPDATES_MARK = '†';
 
@@ -44,13 +58,13 @@ function rowCells(table: AggregateTable, entry: AggregateRow, cell: (name: strin
 }
 
 /** Markdown (GitHub) table: accuracy as mean ± std in percent, FLOPs as multiples of dense. */
-function toMarkdown(table: AggregateTable): string {
-  const header = [...table.rows, 'test accuracy (%)', 'n', 'train FLOPs', 'test FLOPs'];
-  const align = [...table.rows.map(() => ':--'), '--:', '--:', '--:', '--:'];
+function toMarkdown(table: AggregateTable, time: boolean): string {
+  const header = [...table.rows, 'test accuracy (%)', 'n', 'train FLOPs', 'test FLOPs', ...(time ? ['ms/step'] : [])];
+  const align = [...table.rows.map(() => ':--'), '--:', '--:', '--:', '--:', ...(time ? ['--:'] : [])];
   const lines = table.entries.map((entry) => {
     const acc = entry.accuracy.std === null ? percent(entry.accuracy.mean) : `${percent(entry.accuracy.mean)} ± ${percent(entry.accuracy.std)}`;
     const keys = rowCells(table, entry, (name) => label(entry.keys[name] ?? null), flagged);
-    return [...keys, acc, String(entry.accuracy.n), `${ratio(entry.trainingFlops)}×`, `${ratio(entry.inferenceFlops)}×`];
+    return [...keys, acc, String(entry.accuracy.n), `${ratio(entry.trainingFlops)}×`, `${ratio(entry.inferenceFlops)}×`, ...(time ? [msPerStepCell(entry)] : [])];
   });
   const escape = (cell: string): string => cell.replaceAll('|', '\\|');
   const note = skippedUpdatesFootnote(table);
@@ -58,7 +72,7 @@ function toMarkdown(table: AggregateTable): string {
 }
 
 /** RFC 4180 CSV with one column per statistic; an empty cell where the std is undefined (n = 1). */
-function toCsv(table: AggregateTable): string {
+function toCsv(table: AggregateTable, time: boolean): string {
   const quote = (cell: string): string => (/[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
   const header = [
     ...table.rows,
@@ -70,6 +84,7 @@ function toCsv(table: AggregateTable): string {
     'train_flops',
     'test_flops_per_sample',
     'measured_sparsity',
+    ...(time ? ['ms_per_step_mean', 'ms_per_step_std', 'ms_per_step_n'] : []),
   ];
   const note = skippedUpdatesFootnote(table);
   // a flagged table gets a last column: the marker and the footnote on flagged rows (CSV has no footnotes)
@@ -84,6 +99,7 @@ function toCsv(table: AggregateTable): string {
     String(entry.trainingFlopsAbsolute.mean),
     String(entry.inferenceFlopsAbsolute.mean),
     String(entry.measuredSparsity.mean),
+    ...(time ? [entry.msPerStep ? String(entry.msPerStep.mean) : '', entry.msPerStep?.std == null ? '' : String(entry.msPerStep.std), String(entry.msPerStep?.n ?? 0)] : []),
     ...(note ? [entry.allUpdatesSkipped > 0 ? `${note} (${entry.allUpdatesSkipped} of ${entry.accuracy.n} runs)` : ''] : []),
   ]);
   return [header, ...lines].map((cells) => cells.map(quote).join(',')).join('\n') + '\n';
@@ -106,8 +122,8 @@ export function escapeLatex(text: string): string {
 }
 
 /** A LaTeX tabular with booktabs rules (`\usepackage{booktabs}`), accuracy as $mean \pm std$. */
-function toLatex(table: AggregateTable): string {
-  const header = [...table.rows.map(escapeLatex), 'Accuracy (\\%)', '$n$', 'FLOPs (train)', 'FLOPs (test)'];
+function toLatex(table: AggregateTable, time: boolean): string {
+  const header = [...table.rows.map(escapeLatex), 'Accuracy (\\%)', '$n$', 'FLOPs (train)', 'FLOPs (test)', ...(time ? ['ms/step'] : [])];
   const lines = table.entries.map((entry: AggregateRow) => {
     const acc = entry.accuracy.std === null ? `$${percent(entry.accuracy.mean)}$` : `$${percent(entry.accuracy.mean)} \\pm ${percent(entry.accuracy.std)}$`;
     return [
@@ -116,10 +132,11 @@ function toLatex(table: AggregateTable): string {
       String(entry.accuracy.n),
       `${ratio(entry.trainingFlops)}$\\times$`,
       `${ratio(entry.inferenceFlops)}$\\times$`,
+      ...(time ? [msPerStepCell(entry).replace(' ± ', ' $\\pm$ ').replace('—', '---')] : []),
     ].join(' & ');
   });
   return [
-    `\\begin{tabular}{${'l'.repeat(table.rows.length)}rrrr}`,
+    `\\begin{tabular}{${'l'.repeat(table.rows.length)}rrrr${time ? 'r' : ''}}`,
     '\\toprule',
     `${header.join(' & ')} \\\\`,
     '\\midrule',
@@ -132,22 +149,27 @@ function toLatex(table: AggregateTable): string {
 }
 
 /** JSON: one object per row with its row values and every statistic. */
-function toJson(table: AggregateTable): string {
+function toJson(table: AggregateTable, time: boolean): string {
   const note = skippedUpdatesFootnote(table);
-  const entries = table.entries.map((entry) => (entry.allUpdatesSkipped > 0 ? { ...entry, mark: SKIPPED_UPDATES_MARK } : entry));
+  const entries = table.entries.map(({ msPerStep, ...entry }) => ({
+    ...entry,
+    ...(time ? { msPerStep: msPerStep ?? null } : {}),
+    ...(entry.allUpdatesSkipped > 0 ? { mark: SKIPPED_UPDATES_MARK } : {}),
+  }));
   return `${JSON.stringify({ rows: table.rows, entries, ...(note ? { notes: [note] } : {}) }, null, 2)}\n`;
 }
 
-/** Renders a summarised table in the given format. */
-export function formatTable(table: AggregateTable, format: TableFormat): string {
+/** Renders a summarised table in the given format; `options.time` adds the measured ms/step column. */
+export function formatTable(table: AggregateTable, format: TableFormat, options: FormatTableOptions = {}): string {
+  const time = options.time ?? false;
   switch (format) {
     case 'md':
-      return toMarkdown(table);
+      return toMarkdown(table, time);
     case 'csv':
-      return toCsv(table);
+      return toCsv(table, time);
     case 'tex':
-      return toLatex(table);
+      return toLatex(table, time);
     case 'json':
-      return toJson(table);
+      return toJson(table, time);
   }
 }

@@ -79,6 +79,15 @@ export function allUpdatesSkipped(record: { readonly health?: RunHealth | undefi
   return health !== undefined && health.scheduledUpdates > 0 && health.skippedUpdates === health.scheduledUpdates;
 }
 
+/**
+ * A run's measured milliseconds per training step: its `msPerStep`, or for a record written before that field
+ * existed the same quotient of its `trainingTimeMs` and `steps`; undefined for a record of no steps.
+ */
+export function msPerStepOf(record: { readonly msPerStep?: number | undefined; readonly trainingTimeMs: number; readonly steps: number }): number | undefined {
+  if (record.msPerStep !== undefined) return record.msPerStep;
+  return record.steps > 0 ? record.trainingTimeMs / record.steps : undefined;
+}
+
 /** The git state of the code that ran: the commit and whether the working tree had changes. */
 export const gitStateSchema = z.looseObject({
   /** `git rev-parse HEAD`. */
@@ -143,6 +152,16 @@ const measurementsShape = {
   trainingTimeMs: z.number(),
   /** Optimizer steps taken. */
   steps: z.int().nonnegative(),
+  /** Measured wall time per step: trainingTimeMs / steps, in milliseconds (optional: older records lack it). */
+  msPerStep: z.number().nonnegative().optional(),
+  /**
+   * Largest resident set size of the worker process sampled during the run (at its start, after every epoch, at its
+   * end), in bytes: a lower bound of the run's true peak, and it includes what the worker kept from its earlier
+   * runs (optional: older records lack it).
+   */
+  peakMemoryBytes: z.int().nonnegative().optional(),
+  /** The worker process's resident-set high-water mark (`maxRSS`) since it started, at the run's end, in bytes; covers the worker's earlier runs (optional: older records lack it). */
+  processMaxRssBytes: z.int().nonnegative().optional(),
   /** The backend the run used. */
   backend: z.looseObject({ name: z.string(), details: z.string() }),
   /** Versions of the packages that ran it. */

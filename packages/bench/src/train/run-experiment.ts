@@ -17,6 +17,7 @@ import type { TrainingLogEntry } from '../results/training-log.js';
 import type { DataConfig, LoggingConfig, RunConfig } from './config.js';
 import { evaluateAccuracy } from './evaluate-accuracy.js';
 import { learningRateAt } from './lr-schedule.js';
+import { MemoryTracker, type MemoryReader } from './memory-usage.js';
 
 /** Progress reported after every training step. */
 export interface RunProgress {
@@ -55,6 +56,8 @@ export interface RunExperimentOptions {
    * event listener and nothing of this is computed. @default no log
    */
   onLog?(entry: TrainingLogEntry): void;
+  /** Reads the process's memory for {@link RunResult.peakMemoryBytes}; replaced in tests. @default the Node process's `memoryUsage` and `resourceUsage` */
+  readonly memory?: MemoryReader;
 }
 
 /** The mean training loss of one epoch. */
@@ -85,6 +88,12 @@ export interface RunResult {
   readonly trainingTimeMs: number;
   /** Optimizer steps taken. */
   readonly stepsTaken: number;
+  /** Measured wall time per step taken: {@link RunResult.trainingTimeMs} / {@link RunResult.stepsTaken}, in milliseconds. */
+  readonly msPerStep: number;
+  /** Largest resident set size of the process sampled during the run (at its start, after every epoch, at its end), in bytes. */
+  readonly peakMemoryBytes: number;
+  /** The process's resident-set high-water mark since it started (`resourceUsage().maxRSS`) at the run's end, in bytes; includes earlier runs of the same process. */
+  readonly processMaxRssBytes: number;
   /** Which data the run used. */
   readonly data: PreparedDatasetInfo;
   /** The trainer's health at the end: skipped steps, scheduled and skipped mask updates, warnings with counts. */
@@ -137,6 +146,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   const started = performance.now();
   const signal = options.signal;
   signal?.throwIfAborted();
+  const memory = new MemoryTracker(options.memory);
 
   const backend = options.useActiveBackend
     ? { name: tf.getBackend(), details: 'the active tfjs backend', reason: 'useActiveBackend' }
@@ -224,6 +234,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       }
       const epochTimeMs = performance.now() - epochStarted;
       trainingTimeMs += epochTimeMs;
+      memory.sample();
       if (lossCount === 0) {
         throw new Error(`training diverged: every step of epoch ${epoch + 1} was skipped (non-finite loss or gradient); lower training.learningRate (now ${learningRate})`);
       }
@@ -251,6 +262,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     }
     signal?.throwIfAborted();
     const testAccuracy = await evaluateAccuracy(predictor, data.test, data.normalization, 1000, inputShape);
+    const stepsTaken = trainer.stepCount;
     return {
       testAccuracy,
       ...(bestValidationAccuracy === undefined ? {} : { bestValidationAccuracy }),
@@ -260,7 +272,9 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       flops: trainer.flops(),
       wallTimeMs: performance.now() - started,
       trainingTimeMs,
-      stepsTaken: trainer.stepCount,
+      stepsTaken,
+      msPerStep: trainingTimeMs / stepsTaken,
+      ...memory.result(),
       data: data.info,
       health: trainer.health(),
       backend: backend.name,

@@ -8,6 +8,14 @@ export function denseLayerShape(layerName: string, inputs: number, outputs: numb
   return { name: `${layerName}/kernel`, layerName, kind: 'dense', shape: [inputs, outputs], size: inputs * outputs, fanIn: inputs, fanOut: outputs, kernelSize: [], outputPositions: 1, hasBias };
 }
 
+/** A trainable float32 variable holding `values`, named `name` (the tensor it is made from is released). */
+function trainableVector(values: Float32Array, name: string): tf.Variable {
+  const initial = tf.tensor1d(values, 'float32');
+  const variable = tf.variable(initial, true, name);
+  initial.dispose();
+  return variable;
+}
+
 /**
  * One Dense layer as the sparse engine holds it: the kernel's structure (CSR of its nonzeros), the nonzero values
  * as a trainable tfjs variable of nnz floats in the structure's order (so any tfjs optimizer keeps its state for
@@ -27,9 +35,9 @@ export class SparseLayer {
   constructor(shape: LayerShape, activation: SparseActivation, kernel: SparseKernel, bias: Float32Array | undefined, variablePrefix: string) {
     this.shape = shape;
     this.activation = activation;
-    this.bias = bias ? tf.variable(tf.tensor1d(bias, 'float32'), true, `${variablePrefix}${shape.layerName}/bias`) : undefined;
+    this.bias = bias ? trainableVector(bias, `${variablePrefix}${shape.layerName}/bias`) : undefined;
     this.structureValue = kernel;
-    this.valuesVariable = tf.variable(tf.tensor1d(kernel.values, 'float32'), true, `${variablePrefix}${shape.name}/values`);
+    this.valuesVariable = trainableVector(kernel.values, `${variablePrefix}${shape.name}/values`);
   }
 
   /** The stored positions (CSR); its `values` are those the layer was last given, not necessarily the trained ones: read {@link SparseLayer.values}. */
@@ -55,7 +63,7 @@ export class SparseLayer {
     const name = this.valuesVariable.name;
     this.valuesVariable.dispose();
     this.structureValue = kernel;
-    this.valuesVariable = tf.variable(tf.tensor1d(kernel.values, 'float32'), true, name);
+    this.valuesVariable = trainableVector(kernel.values, name);
   }
 
   /** Bytes the layer holds for its kernel: values (4 per nonzero, in the variable), column indices (4) and row pointers. */

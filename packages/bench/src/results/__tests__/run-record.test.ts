@@ -21,4 +21,19 @@ describe('runRecordSchema', () => {
     expect(result.success).toBe(false);
     expect(flattenIssues(result.error!).map((issue) => issue.path.join('.'))).toEqual(['plugins.0.relativeTo', 'plugins.0.sha256']);
   });
+
+  it('reads ms/step and peak memory, and older records without them', () => {
+    const older = makeRecord({ method: 'rigl', sparsity: 0.9, seed: 0, accuracy: 0.8 });
+    expect(runRecordSchema.parse(older).msPerStep).toBeUndefined();
+    expect(runRecordSchema.parse(older).peakMemoryBytes).toBeUndefined();
+    const timed = { ...older, msPerStep: 12.5, peakMemoryBytes: 300 << 20, processMaxRssBytes: 400 << 20 };
+    expect(runRecordSchema.parse(timed)).toMatchObject({ msPerStep: 12.5, peakMemoryBytes: 300 << 20, processMaxRssBytes: 400 << 20 });
+  });
+
+  it('refuses a negative ms/step and a fractional byte count, naming the field', () => {
+    const record = { ...makeRecord({ method: 'rigl', sparsity: 0.9, seed: 0, accuracy: 0.8 }), msPerStep: -1, peakMemoryBytes: 1.5 };
+    const result = runRecordSchema.safeParse(record, { reportInput: true });
+    expect(result.success).toBe(false);
+    expect(flattenIssues(result.error!).map((issue) => issue.path.join('.'))).toEqual(['msPerStep', 'peakMemoryBytes']);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRuns, defaultRows } from '../aggregate-runs.js';
 import { escapeLatex, formatTable } from '../format-table.js';
+import { msPerStepOf } from '../run-record.js';
 import { summarize } from '../summary-stats.js';
 import { makeRecord } from './make-record.js';
 
@@ -124,5 +125,57 @@ describe('runs whose scheduled mask updates were all skipped', () => {
     expect(formatTable(plain, 'csv').split('\n')[0]).not.toContain('note');
     expect(formatTable(plain, 'tex')).not.toContain('dagger');
     expect(JSON.parse(formatTable(plain, 'json')).notes).toBeUndefined();
+  });
+});
+
+describe('the time column', () => {
+  const timed = (record: ReturnType<typeof makeRecord>, extra: Record<string, number> = {}) => ({ ...record, ...extra });
+  const runs = [
+    timed(makeRecord({ method: 'rigl', sparsity: 0.9, seed: 0, accuracy: 0.85, index: 0, axes: { method: 'rigl', seed: 0 } }), { msPerStep: 10 }),
+    timed(makeRecord({ method: 'rigl', sparsity: 0.9, seed: 1, accuracy: 0.87, index: 1, axes: { method: 'rigl', seed: 1 } }), { msPerStep: 12 }),
+    // a record written before msPerStep existed: trainingTimeMs / steps
+    timed(makeRecord({ method: 'set', sparsity: 0.9, seed: 0, accuracy: 0.8, index: 2, axes: { method: 'set', seed: 0 } }), { trainingTimeMs: 1500, steps: 100 }),
+    // a record of no steps has no time per step, in a row with a timed one and in a row of its own
+    timed(makeRecord({ method: 'set', sparsity: 0.9, seed: 1, accuracy: 0.82, index: 3, axes: { method: 'set', seed: 1 } }), { steps: 0 }),
+    timed(makeRecord({ method: 'static', sparsity: 0.9, seed: 0, accuracy: 0.8, index: 4, axes: { method: 'static', seed: 0 } }), { steps: 0 }),
+  ];
+  const table = aggregateRuns(runs);
+
+  it('summarises ms/step per row, from trainingTimeMs / steps where a record lacks it', () => {
+    expect(msPerStepOf(runs[0]!)).toBe(10);
+    expect(msPerStepOf(runs[2]!)).toBe(15);
+    expect(msPerStepOf(runs[3]!)).toBeUndefined();
+    expect(table.entries.map((e) => e.msPerStep)).toEqual([{ n: 2, mean: 11, std: Math.SQRT2 }, { n: 1, mean: 15, std: null }, undefined]);
+  });
+
+  it('is left out of every format by default, so tables of timed records read as before', () => {
+    const untimed = aggregateRuns(runs.map(({ msPerStep: _, ...rest }) => ({ ...rest, steps: 0 })));
+    expect(untimed.entries.every((e) => e.msPerStep === undefined)).toBe(true);
+    for (const format of ['md', 'csv', 'tex', 'json'] as const) expect(formatTable(table, format)).toBe(formatTable(untimed, format));
+    expect(formatTable(table, 'md')).not.toContain('ms/step');
+  });
+
+  it('adds mean ± std per row in md and tex, with the count where runs took no step and — where none did', () => {
+    const md = formatTable(table, 'md', { time: true }).trim().split('\n');
+    expect(md[0]).toBe('| method | sparsity | test accuracy (%) | n | train FLOPs | test FLOPs | ms/step |');
+    expect(md[1]).toBe('| :-- | :-- | --: | --: | --: | --: | --: |');
+    expect(md[2]).toBe('| rigl | 0.9 | 86.00 ± 1.41 | 2 | 0.10× | 0.10× | 11.0 ± 1.4 |');
+    expect(md[3]).toBe('| set | 0.9 | 81.00 ± 1.41 | 2 | 0.10× | 0.10× | 15.0 (n 1) |');
+    expect(md[4]).toBe('| static | 0.9 | 80.00 | 1 | 0.10× | 0.10× | — |');
+    const tex = formatTable(table, 'tex', { time: true });
+    expect(tex).toMatch(/^\\begin\{tabular\}\{llrrrrr\}\n/);
+    expect(tex).toContain('& ms/step \\\\');
+    expect(tex).toContain('0.10$\\times$ & 11.0 $\\pm$ 1.4 \\\\');
+    expect(tex).toContain('0.10$\\times$ & --- \\\\');
+  });
+
+  it('adds mean, std and count columns in csv and the statistic in json', () => {
+    const csv = formatTable(table, 'csv', { time: true }).trim().split('\n');
+    expect(csv[0]!.endsWith(',measured_sparsity,ms_per_step_mean,ms_per_step_std,ms_per_step_n')).toBe(true);
+    expect(csv[1]!.split(',').slice(-3)).toEqual(['11', String(Math.SQRT2), '2']);
+    expect(csv[2]!.split(',').slice(-3)).toEqual(['15', '', '1']);
+    expect(csv[3]!.split(',').slice(-3)).toEqual(['', '', '0']);
+    const json = JSON.parse(formatTable(table, 'json', { time: true }));
+    expect(json.entries.map((e: { msPerStep: unknown }) => e.msPerStep)).toEqual([{ n: 2, mean: 11, std: Math.SQRT2 }, { n: 1, mean: 15, std: null }, null]);
   });
 });

@@ -54,6 +54,27 @@ describe('runExperiment', () => {
     expect(result.backend).toBe('cpu');
     expect(result.wallTimeMs).toBeGreaterThan(0);
     expect(result.bestValidationAccuracy).toBeUndefined();
+    expect(result.msPerStep).toBe(result.trainingTimeMs / 8);
+    expect(result.msPerStep).toBeGreaterThan(0);
+    expect(result.peakMemoryBytes).toBeGreaterThan(1 << 20);
+    expect(result.processMaxRssBytes).toBeGreaterThanOrEqual(result.peakMemoryBytes * 0.9);
+  });
+
+  it('samples the memory at the start, after every epoch and at the end, and reports the largest sample', async () => {
+    const samples: number[] = [];
+    const sizes = [5_000, 9_000, 7_000, 6_000];
+    const memory = { rss: () => { samples.push(samples.length); return sizes[samples.length - 1] ?? 0; }, maxRss: () => 12_288 };
+    const result = await runExperiment(tiny({ method: 'dense', sparsity: 0 }, { training: { epochs: 2, batchSize: 64, learningRate: 0.05 } }), {
+      useActiveBackend: true,
+      loadData,
+      memory,
+    });
+    // start, epoch 1, epoch 2, end
+    expect(samples).toHaveLength(4);
+    expect(result.peakMemoryBytes).toBe(9_000);
+    expect(result.processMaxRssBytes).toBe(12_288);
+    expect(result.stepsTaken).toBe(16);
+    expect(result.msPerStep).toBe(result.trainingTimeMs / 16);
   });
 
   it('trains RigL at 90% sparsity: sparse masks and fewer training FLOPs than dense', async () => {
