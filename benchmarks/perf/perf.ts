@@ -14,6 +14,7 @@ import { dense, rigl, staticSparse } from '@topiary/algorithms';
 import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
 import { MASK_SELECT_KERNEL, maskSelect, maskSelectOnHost } from '@topiary/core';
 import { BATCH, disposeBatches, median, randomBatches, timeSteps, trainerFor, type Selection } from './perf-helpers.js';
+import { epochRatios, sparseEngineReport } from './sparse-engine.js';
 import { riglEpoch, wasmKernelReport } from './wasm-kernels.js';
 
 const { values: args } = parseArgs({
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
   }
   const epoch = await riglEpoch(quick);
   console.log('epoch', epoch);
+  const sparseEngine = await sparseEngineReport(quick);
   const updateRows = await maskUpdateTimes(quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7]);
   updateRows.forEach((row, i) => {
     if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (updateRows[i - 1]!['updateMs'] as number);
@@ -275,6 +277,11 @@ async function main(): Promise<void> {
     ratioToPytorch: peer.available && peer.secondsPerEpoch ? epoch.riglSeconds / peer.secondsPerEpoch : null,
     goal: 3,
     stretchGoal: 2,
+  };
+  report['sparseEngine'] = {
+    backend: chosen.name,
+    ...sparseEngine,
+    epochRatioToPytorch: epochRatios(sparseEngine['epochSeconds'] as Record<string, number>, peer.available ? peer.secondsPerEpoch : undefined),
   };
   const out = resolve(args.out!);
   mkdirSync(dirname(out), { recursive: true });

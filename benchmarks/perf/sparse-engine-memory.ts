@@ -1,9 +1,12 @@
 // One row of the sparse engine's memory table, in a fresh process: builds a 20000 → 20000 → 10 MLP holding about N
-// nonzeros (uniform density), takes two SET steps at batch 10 (a mask update at the second) and prints the peak
+// nonzeros (uniform density), takes two steps at batch 10 of SET's update with drop by |w| (the magnitude criterion,
+// whose scores are one pass over the nonzeros) and random growth, a mask update at the second, and prints the peak
 // resident set size: `node --import tsx --conditions=@topiary/source benchmarks/perf/sparse-engine-memory.ts N`.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { set } from '@topiary/algorithms';
+import { custom } from '@topiary/algorithms';
+import { magnitudeDrop } from '@topiary/drop';
+import { randomGrow } from '@topiary/grow';
 import { uniform } from '@topiary/distributions';
 import { SparseEngineTrainer, sparseProducts } from '@topiary/sparse';
 
@@ -18,7 +21,7 @@ const sparsity = 1 - nonzeros / size;
 const products = await sparseProducts();
 const trainer = new SparseEngineTrainer(
   { inputs: WIDTH, layers: [{ units: WIDTH, activation: 'relu' }, { units: 10, activation: 'softmax' }] },
-  { strategy: set({ sparsity, totalSteps: 4, updateEvery: 1, distribution: uniform() }), optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', products },
+  { strategy: custom({ sparsity, totalSteps: 4, distribution: uniform(), update: { updateEvery: 1, drop: magnitudeDrop(), grow: randomGrow(), dropFraction: { kind: 'constant', value: 0.3 } } }), optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', products },
 );
 await trainer.initialize();
 const built = performance.now();
