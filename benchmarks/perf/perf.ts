@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense, rigl, staticSparse } from '@topiary/algorithms';
-import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
+import { buildModel, renderSvg, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
 import { MASK_SELECT_KERNEL, maskSelect, maskSelectOnHost } from '@topiary/core';
 import { BATCH, disposeBatches, median, randomBatches, timeSteps, trainerFor, type Selection } from './perf-helpers.js';
-import { epochRatios, sparseEngineReport } from './sparse-engine.js';
+import { epochRatios, sparseEngineReport, speedupPlotSpec } from './sparse-engine.js';
 import { riglEpoch, wasmKernelReport } from './wasm-kernels.js';
 
 const { values: args } = parseArgs({
@@ -286,7 +286,9 @@ async function main(): Promise<void> {
   const out = resolve(args.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`wrote ${out}`);
+  const plot = resolve(dirname(out), 'sparse-engine-speedup.svg');
+  writeFileSync(plot, await renderSvg(speedupPlotSpec(sparseEngine['stepSpeedupOverMasked'] as Record<string, unknown>[], chosen.name)));
+  console.log(`wrote ${out} and ${plot}`);
 }
 
 await main();

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { rigl } from '@topiary/algorithms';
-import { buildModel, type ModelConfig } from '@topiary/bench';
+import { buildModel, type ModelConfig, type renderSvg } from '@topiary/bench';
 import { SparseEngineTrainer, sparseProducts } from '@topiary/sparse';
 import { disposeBatches, median, randomBatches, trainerFor, type Batch } from './perf-helpers.js';
 
@@ -151,4 +151,25 @@ export async function sparseEngineReport(quick: boolean): Promise<Record<string,
 export function epochRatios(epochSeconds: Record<string, number>, pytorchSecondsPerEpoch: number | undefined): Record<string, unknown> {
   const ratio = (s: string): number | null => (pytorchSecondsPerEpoch ? epochSeconds[s]! / pytorchSecondsPerEpoch : null);
   return { '0.95': ratio('0.95'), '0.98': ratio('0.98'), goals: { '0.95': 1, '0.98': 0.5 } };
+}
+
+/** Vega-Lite spec of the sparse engine's step speedup over the masked engine against sparsity (log scale, a rule at 1). */
+export function speedupPlotSpec(rows: readonly Record<string, unknown>[], backend: string): Parameters<typeof renderSvg>[0] {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `Sparse over masked engine: RigL step time, LeNet-300-100, batch 100 (${backend})`,
+    width: 420,
+    height: 260,
+    layer: [
+      {
+        data: { values: rows.map((r) => ({ sparsity: r['sparsity'], speedup: r['speedup'] })) },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'sparsity', type: 'quantitative', title: 'sparsity', scale: { domain: [0.5, 1] } },
+          y: { field: 'speedup', type: 'quantitative', title: 'speedup (masked ms / sparse ms)', scale: { type: 'log' } },
+        },
+      },
+      { data: { values: [{ y: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
+  };
 }

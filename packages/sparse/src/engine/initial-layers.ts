@@ -58,8 +58,11 @@ export async function layersFromModel(model: LayersModel, strategy: SparseStrate
 /**
  * The layers of a described MLP, sparse from the start: each layer's budget from the strategy's distribution,
  * positions drawn uniformly (`random`, by `sampleDistinctPositions`: O(budget), no array of the kernel's size) or
- * every position (`dense`), values Glorot-uniform (tfjs Dense's default initialiser, U(−l, l), l = √(6 / (in + out)))
- * drawn from `rng` for the stored weights only, biases zero.
+ * every position (`dense`), values Glorot-uniform over the layer's expected fan-in and fan-out at its density d,
+ * U(−l, l) with l = √(6 / (d · in + d · out)) (tfjs Dense's default initialiser when d = 1; scaled to the connections
+ * that exist, the sparse initialisation of Evci et al. 2022, "Gradient Flow in Sparse Neural Networks and How Lottery
+ * Tickets Win", so that deep sparse layers keep their activations' scale), drawn from `rng` for the stored weights
+ * only, biases zero.
  */
 export function layersFromSpec(spec: SparseMlpSpec, strategy: SparseStrategy, rng: Rng, prefix: string): SparseLayer[] {
   const shapes = spec.layers.map((layer, i) => denseLayerShape(`dense_${i + 1}`, i === 0 ? spec.inputs : spec.layers[i - 1]!.units, layer.units, layer.useBias ?? true));
@@ -68,7 +71,8 @@ export function layersFromSpec(spec: SparseMlpSpec, strategy: SparseStrategy, rn
     const [inputs, outputs] = shape.shape as [number, number];
     const budget = strategy.init.kind === 'dense' ? shape.size : densityBudget(densities[i]!, shape.size);
     const positions = strategy.init.kind === 'dense' ? Float64Array.from({ length: shape.size }, (_, p) => p) : sampleDistinctPositions(shape.size, budget, rng);
-    const limit = Math.sqrt(6 / (inputs + outputs));
+    const density = positions.length / shape.size;
+    const limit = Math.sqrt(6 / (density * (inputs + outputs)));
     const kernel = kernelFromPositions(inputs, outputs, positions, () => (2 * rng.float() - 1) * limit);
     const layer = spec.layers[i]!;
     return new SparseLayer(shape, layer.activation ?? 'linear', kernel, shape.hasBias ? new Float32Array(outputs) : undefined, prefix);

@@ -20,7 +20,7 @@ import {
   type TrainingHealth,
 } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
-import { sparseProducts } from '../select-products.js';
+import { sparseProducts } from '../select/select-products.js';
 import { applyActivation } from './activations.js';
 import { EverActive } from './ever-active.js';
 import { layersFromModel, layersFromSpec } from './initial-layers.js';
