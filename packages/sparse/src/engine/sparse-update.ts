@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectLowestActive, updateCounts, type DropCriterion, type LayerShape, type MaskUpdatePolicy, type Distribution, type Rng } from '@topiary/core';
 import { AfterDrop } from './after-drop.js';
 import { gradientGrowth, gseGrowth, maskedOrderRandomGrowth, sampledRandomGrowth } from './grow-positions.js';
+import { selectSetDrop } from './set-drop-selection.js';
 import type { SparseLayer } from './sparse-layer.js';
 import type { LayerCapture } from './sparse-matmul.js';
 import type { SparseKernel } from '../kernel/sparse-kernel.js';
@@ -63,8 +64,9 @@ async function dropScores(criterion: DropCriterion, layer: SparseLayer, capture:
  * Plans one mask update of the sparse engine, as the masked engine's planner does it (layer scope): counts from
  * core's `updateCounts`, every layer's drop (lowest drop scores among its nonzeros, ties to the lower position),
  * then every layer's growth among the positions inactive after the drop, in layer order, so that the generator
- * is drawn in the same order. Nothing of a dense kernel's size is made: the drop scores nnz values, the growth runs
- * on tiles of the dense gradient, on samples, or on a stream of draws.
+ * is drawn in the same order. SET's drop (`set`) is selected on the host by `selectSetDrop` (the same positions,
+ * without the criterion's sort). Nothing of a dense kernel's size is made: the drop scores nnz values, the growth
+ * runs on tiles of the dense gradient, on samples, or on a stream of draws.
  */
 export async function planSparseUpdate(inputs: SparseUpdateInputs): Promise<SparseUpdatePlan> {
   const { step, update, layers, captures, rng } = inputs;
@@ -76,7 +78,10 @@ export async function planSparseUpdate(inputs: SparseUpdateInputs): Promise<Spar
     const values = (await layer.values.data()) as Float32Array;
     const dropped = new Uint8Array(layer.nnz);
     const k = counts.drop[i]!;
-    if (k > 0) {
+    if (k > 0 && update.drop.kind === 'set') {
+      // SET's drop selected on the host, in expected O(nnz): the criterion's selection without its full sort.
+      for (const j of selectSetDrop(values, k)) dropped[j] = 1;
+    } else if (k > 0) {
       const scores = await dropScores(update.drop, layer, captures[i], step, rng, k);
       if (!scores.every(Number.isFinite)) return { ok: false, reason: `'${update.drop.kind}' drop scores of layer ${layer.shape.layerName} are not finite` };
       for (const j of selectLowestActive(scores, new Uint8Array(layer.nnz).fill(1), k)) dropped[j] = 1;
