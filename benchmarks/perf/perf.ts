@@ -11,9 +11,10 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { dense, rigl, staticSparse } from '@topiary/algorithms';
-import { buildModel, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
+import { buildModel, renderSvg, selectBackend, type BackendName, type ModelConfig } from '@topiary/bench';
 import { MASK_SELECT_KERNEL, maskSelect, maskSelectOnHost } from '@topiary/core';
 import { BATCH, disposeBatches, median, randomBatches, timeSteps, trainerFor, type Selection } from './perf-helpers.js';
+import { epochRatios, sparseEngineReport, speedupPlotSpec } from './sparse-engine.js';
 import { riglEpoch, wasmKernelReport } from './wasm-kernels.js';
 
 const { values: args } = parseArgs({
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
   }
   const epoch = await riglEpoch(quick);
   console.log('epoch', epoch);
+  const sparseEngine = await sparseEngineReport(quick);
   const updateRows = await maskUpdateTimes(quick ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7]);
   updateRows.forEach((row, i) => {
     if (i > 0) row['growthPer10x'] = (row['updateMs'] as number) / (updateRows[i - 1]!['updateMs'] as number);
@@ -276,10 +278,17 @@ async function main(): Promise<void> {
     goal: 3,
     stretchGoal: 2,
   };
+  report['sparseEngine'] = {
+    backend: chosen.name,
+    ...sparseEngine,
+    epochRatioToPytorch: epochRatios(sparseEngine['epochSeconds'] as Record<string, number>, peer.available ? peer.secondsPerEpoch : undefined),
+  };
   const out = resolve(args.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`wrote ${out}`);
+  const plot = resolve(dirname(out), 'sparse-engine-speedup.svg');
+  writeFileSync(plot, await renderSvg(speedupPlotSpec(sparseEngine['stepSpeedupOverMasked'] as Record<string, unknown>[], chosen.name)));
+  console.log(`wrote ${out} and ${plot}`);
 }
 
 await main();

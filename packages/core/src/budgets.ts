@@ -1,4 +1,4 @@
-import type { PrunableKernel } from './layers.js';
+import type { LayerShape } from './types.js';
 
 /**
  * Active-weight budget of a layer of `size` weights at `density`: round(density · size), clamped to [0, size].
@@ -9,7 +9,7 @@ export function densityBudget(density: number, size: number): number {
 }
 
 /** Integer budgets round(density · size), clamped to [0, size], one per layer. */
-export function budgetsFromDensities(kernels: readonly PrunableKernel[], densities: readonly number[]): number[] {
+export function budgetsFromDensities(kernels: readonly { readonly shape: LayerShape }[], densities: readonly number[]): number[] {
   if (densities.length !== kernels.length) {
     throw new Error(`distribution returned ${densities.length} densities for ${kernels.length} masked layers`);
   }

@@ -90,3 +90,8 @@ export { describeIssue, flattenIssues, formatPath, issueLines } from './zod-issu
 export type { DescribedIssue } from './zod-issues.js';
 export { showValue } from './show-value.js';
 export { descriptorUnion } from './descriptor-union.js';
+export { globalUpdateTotals, updateCounts } from './mask-update-counts.js';
+export type { CountInputs, UpdateCounts } from './mask-update-counts.js';
+export { sampleDistinctPositions } from './sample-positions.js';
+export { initialMasks } from './mask-init.js';
+export type { InitialMaskInputs } from './mask-init.js';

@@ -1,7 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { budgetsFromDensities } from './budgets.js';
 import type { UpdateInputs } from './mask-update-inputs.js';
-import type { MaskUpdatePolicy } from './types.js';
+import type { LayerShape, MaskUpdatePolicy } from './types.js';
+
+/**
+ * What the layer-scope and global counts read: the step, the policy, the distribution, each layer's shape and
+ * its active count. {@link UpdateInputs} is one; an engine that does not keep masks (the sparse engine) passes its own.
+ */
+export interface CountInputs {
+  /** The step at which the update happens. */
+  readonly step: number;
+  /** The strategy's update policy. */
+  readonly update: MaskUpdatePolicy;
+  /** The strategy's distribution (pruning targets are distributed with it). */
+  readonly distribution: UpdateInputs['distribution'];
+  /** The masked layers in order. */
+  readonly kernels: readonly { readonly shape: LayerShape }[];
+  /** Active weights of layer i. */
+  readonly state: { active(i: number): number };
+}
 
 /** Per-layer counts of one update under layer scope, before any redistribution. */
 export interface UpdateCounts {
@@ -12,7 +29,7 @@ export interface UpdateCounts {
 }
 
 /** The pruning target (when the policy has one) and the drop fraction at this step, checked. */
-function ratesAt(inputs: UpdateInputs): { readonly target: number | undefined; readonly fraction: number } | { readonly reason: string } {
+function ratesAt(inputs: CountInputs): { readonly target: number | undefined; readonly fraction: number } | { readonly reason: string } {
   const { step, update } = inputs;
   let target: number | undefined;
   if (update.targetSparsity) {
@@ -32,7 +49,7 @@ function ratesAt(inputs: UpdateInputs): { readonly target: number | undefined; r
 }
 
 /** Each layer's budget at the pruning target (the distribution's densities at `target`). */
-function targetBudgets(inputs: UpdateInputs, target: number): number[] {
+function targetBudgets(inputs: CountInputs, target: number): number[] {
   const { kernels } = inputs;
   return budgetsFromDensities(
     kernels,
@@ -59,7 +76,7 @@ function groupCounts(update: MaskUpdatePolicy, active: number, budget: number | 
 }
 
 /** Per-layer drop and regrow counts under layer scope: pruning to the target's share, then the drop fraction of the rest. */
-export function updateCounts(inputs: UpdateInputs): UpdateCounts | { readonly reason: string } {
+export function updateCounts(inputs: CountInputs): UpdateCounts | { readonly reason: string } {
   const { update, kernels, state } = inputs;
   const rates = ratesAt(inputs);
   if ('reason' in rates) return rates;
@@ -69,7 +86,7 @@ export function updateCounts(inputs: UpdateInputs): UpdateCounts | { readonly re
 }
 
 /** Number of weights to drop per layer under layer scope: down to the pruning target, then the drop fraction of the active ones. */
-export function dropCounts(inputs: UpdateInputs): number[] | { readonly reason: string } {
+export function dropCounts(inputs: CountInputs): number[] | { readonly reason: string } {
   const counts = updateCounts(inputs);
   return 'reason' in counts ? counts : [...counts.drop];
 }
@@ -78,7 +95,7 @@ export function dropCounts(inputs: UpdateInputs): number[] | { readonly reason: 
  * Total drop and regrow counts under global scope: the counts of {@link MaskUpdatePolicy} over all masked layers
  * together (Σ active, and the overall budget Σ b_l of the distribution at the target, as a global scored init).
  */
-export function globalUpdateTotals(inputs: UpdateInputs): { readonly drop: number; readonly regrow: number } | { readonly reason: string } {
+export function globalUpdateTotals(inputs: CountInputs): { readonly drop: number; readonly regrow: number } | { readonly reason: string } {
   const { update, kernels, state } = inputs;
   const rates = ratesAt(inputs);
   if ('reason' in rates) return rates;

@@ -23,7 +23,7 @@ export { planBlockUpdate } from './block-update.js';
 /** What the planner asks of the selection for layer i at one stage. */
 function layerRequest(inputs: UpdateInputs, i: number, stage: 'drop' | 'grow', criterion: DropCriterion | GrowCriterion, count: number): LayerSelectionRequest {
   const layer = inputs.kernels[i]!.shape;
-  return { index: i, layer, stage, count, criterion, context: () => scoreContext(inputs, i), description: `'${criterion.kind}' ${stage} scores of layer ${layer.layerName}` };
+  return { index: i, layer, stage, count, criterion, context: () => ({ ...scoreContext(inputs, i), count }), description: `'${criterion.kind}' ${stage} scores of layer ${layer.layerName}` };
 }
 
 /** Whether two masks of one layer differ anywhere. */

@@ -65,6 +65,12 @@ export interface ScoreContext {
   readonly step: number;
   /** The engine's seeded generator; use it for any randomness so that runs are reproducible. */
   readonly rng: Rng;
+  /**
+   * How many positions the update will select from these scores in this layer (dropped or grown), where the
+   * planner knows it when scoring (layer scope, unstructured); absent otherwise (initialisation, global ranking,
+   * N:M and fan-in groups). Criteria whose cost depends on it (GSE's candidate subset) use it.
+   */
+  readonly count?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { constantInitDescriptor } from './constant-init.js';
 import { gradientGrowDescriptor } from './gradient-grow.js';
+import { gseGrowDescriptor } from './gse-grow.js';
 import { kaimingNormalInitDescriptor, kaimingUniformInitDescriptor } from './kaiming-init.js';
 import { momentumGrowDescriptor } from './momentum-grow.js';
 import { normalInitDescriptor } from './normal-init.js';
@@ -8,7 +9,7 @@ import { uniformInitDescriptor } from './uniform-init.js';
 import { zerosInitDescriptor } from './zeros-init.js';
 
 /** Every grow criterion this package provides, one descriptor each; JSON configs, registries and listings derive from it. */
-export const growCriterionDescriptors = Object.freeze([randomGrowDescriptor, gradientGrowDescriptor, momentumGrowDescriptor]);
+export const growCriterionDescriptors = Object.freeze([randomGrowDescriptor, gradientGrowDescriptor, momentumGrowDescriptor, gseGrowDescriptor]);
 
 /** Every grown-weight initialiser this package provides, one descriptor each. */
 export const growInitializerDescriptors = Object.freeze([zerosInitDescriptor, constantInitDescriptor, normalInitDescriptor, uniformInitDescriptor, kaimingNormalInitDescriptor, kaimingUniformInitDescriptor]);

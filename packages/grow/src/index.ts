@@ -1,4 +1,6 @@
 export { randomGrow, randomGrowDescriptor } from './random-grow.js';
+export { GSE_UNSAMPLED_SCORE, gseGrow, gseGrowDescriptor, gseSubsetSize } from './gse-grow.js';
+export type { GseGrowOptions } from './gse-grow.js';
 export { gradientGrow, gradientGrowDescriptor } from './gradient-grow.js';
 export { momentumGrow, momentumGrowDescriptor } from './momentum-grow.js';
 export { zerosInit, zerosInitDescriptor } from './zeros-init.js';

@@ -5,7 +5,8 @@ import type { RunConfig } from './config.js';
 /**
  * Config fields that say where or how a run executes, not what it computes: the folder a named data set's files
  * are read from (Fashion-MNIST is the same data wherever it lies), the backend and what the training log holds.
- * They are stored with each result but left out of its identity, so a resumed or sharded bench finds finished
+ * They are stored with each result but left out of its identity (the training engine enters it only when it is
+ * `sparse`), so a resumed or sharded bench finds finished
  * runs even when it reads the data from elsewhere or runs on another backend. For `idx` and `npy` data the
  * folder *is* the data set (MNIST or KMNIST), so there `data.dir` stays in the identity.
  */
@@ -26,13 +27,15 @@ export function pluginsUsedBy(config: RunConfig, plugins: PluginSet): LoadedPlug
  * Runs that name no plugin keep the identity they have without plugins.
  */
 export function experimentIdentity(config: RunConfig, plugins: PluginSet = builtinPluginSet): Record<string, unknown> {
-  const { backend: _backend, logging: _logging, ...rest } = config;
+  const { backend: _backend, logging: _logging, engine, ...rest } = config;
   let identity: Record<string, unknown>;
   if (DIR_IS_THE_DATA.has(config.data.dataset)) identity = { ...rest, data: config.data };
   else {
     const { dir: _dir, ...data } = config.data;
     identity = { ...rest, data };
   }
+  // the masked engine is every run's engine before there was a choice: only the sparse one enters the identity
+  if (engine === 'sparse') identity = { ...identity, engine };
   const used = [...new Set(pluginsUsedBy(config, plugins).map((plugin) => plugin.sha256))].sort();
   return used.length === 0 ? identity : { ...identity, plugins: used };
 }

@@ -141,6 +141,9 @@ export const loggingConfigSchema = closedObject({
 /** Backends a run may ask for; 'auto' picks the fastest that starts. */
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
+/** Training engines a run may use: `masked` (dense kernels times masks, every backend and layer) or `sparse` (`@topiary/sparse`: Dense stacks held as their nonzeros, cpu and wasm backends). */
+export const engineNameSchema = z.enum(['masked', 'sparse']);
+
 /** The fields of a run configuration, with the built-in components, models and data sets. */
 const runConfigFields = {
   /** Data set and preparation. @default { dataset: 'fashion-mnist' } */
@@ -155,6 +158,12 @@ const runConfigFields = {
   seed: z.int().default(0),
   /** Backend to run on. @default 'auto' */
   backend: backendNameSchema.default('auto'),
+  /**
+   * The training engine: `masked` or `sparse` (truly sparse Dense layers; SET's random growth then draws its
+   * positions by sampling, so its masks differ from the masked engine's in which positions, not in distribution).
+   * Part of a run's identity only when `sparse`, so masked runs keep their hashes. @default 'masked'
+   */
+  engine: engineNameSchema.default('masked'),
   /** What the run's training log holds (not part of the run's identity). @default { everySteps: 50, maskUpdates: true } */
   logging: loggingConfigSchema.prefault({}),
 };

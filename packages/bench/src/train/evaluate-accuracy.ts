@@ -10,7 +10,7 @@ import type { PixelNormalization } from '../data/normalization.js';
  * asynchronously (never `dataSync`); `inputShape` (without the batch) reshapes each example for the model. Creates and disposes its own tensors; the model is left untouched.
  */
 export async function evaluateAccuracy(
-  model: LayersModel,
+  model: Pick<LayersModel, 'predict'> | { predict(x: tf.Tensor): tf.Tensor },
   set: ImageSet,
   normalization: PixelNormalization,
   batchSize = 1000,

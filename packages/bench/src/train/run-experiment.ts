@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
+import { SparseEngineTrainer } from '@topiary/sparse';
 import { Rng, SparseTrainer, type FlopsReport, type SparseStrategy, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
@@ -180,21 +181,25 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
 
   let model: LayersModel | undefined;
   let optimizer: tf.Optimizer | undefined;
-  let trainer: SparseTrainer | undefined;
+  let trainer: SparseTrainer | SparseEngineTrainer | undefined;
   let currentEpoch = 1;
   try {
     model = await createModel(config.model, modelSeed, dataShapeOf(loaded), plugins.models);
     const inputShape = modelInputShape(model);
     optimizer = buildOptimizer(config.training.optimizer, learningRate);
-    trainer = new SparseTrainer(model, {
+    const trainerOptions = {
       strategy,
       optimizer,
       loss: 'categoricalCrossentropy',
       seed: trainerSeed,
       weightDecay: config.training.weightDecay,
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       ...(options.onLog ? { onEvent: trainingLogger(config.logging, options.onLog, () => currentEpoch, started) } : {}),
-    });
+    } as const;
+    trainer =
+      config.engine === 'sparse'
+        ? new SparseEngineTrainer(model, trainerOptions)
+        : new SparseTrainer(model, { ...trainerOptions, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const predictor = config.engine === 'sparse' ? trainer as SparseEngineTrainer : model;
 
     const lossCurve: EpochLoss[] = [];
     let bestValidationAccuracy: number | undefined;
@@ -236,7 +241,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       lossCurve.push({ epoch: epoch + 1, meanLoss: lossSum / lossCount });
       let validationAccuracy: number | undefined;
       if (config.training.evaluateBestValidation) {
-        validationAccuracy = await evaluateAccuracy(model, data.validation, data.normalization, 1000, inputShape);
+        validationAccuracy = await evaluateAccuracy(predictor, data.validation, data.normalization, 1000, inputShape);
         bestValidationAccuracy = Math.max(bestValidationAccuracy ?? 0, validationAccuracy);
       }
       if (options.onLog) {
@@ -256,7 +261,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       }
     }
     signal?.throwIfAborted();
-    const testAccuracy = await evaluateAccuracy(model, data.test, data.normalization, 1000, inputShape);
+    const testAccuracy = await evaluateAccuracy(predictor, data.test, data.normalization, 1000, inputShape);
     const stepsTaken = trainer.stepCount;
     return {
       testAccuracy,

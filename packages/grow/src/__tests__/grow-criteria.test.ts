@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { Rng, selectHighestInactive } from '@topiary/core';
 import type { GrowCriterion } from '@topiary/core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gradientGrow, growCriterionKinds, momentumGrow, randomGrow } from '../index.js';
+import { GSE_UNSAMPLED_SCORE, gradientGrow, growCriterionKinds, gseGrow, gseSubsetSize, momentumGrow, randomGrow } from '../index.js';
 import type { GrowCriterionKind } from '../index.js';
 import { contextOf, disposeContext, valuesOf } from './fixtures.js';
 
@@ -19,6 +19,7 @@ const factories: Record<GrowCriterionKind, () => GrowCriterion> = {
   random: randomGrow,
   gradient: gradientGrow,
   momentum: momentumGrow,
+  gse: gseGrow,
 };
 
 // A 2×4 kernel: inactive positions are 1, 2, 4, 6 (their weights are 0).
@@ -28,8 +29,8 @@ const mask = [1, 0, 0, 1, 0, 1, 0, 1];
 const gradient = [9, -0.5, 0.25, 7, -3, 6, 0.5, 8];
 const momentum = [-5, 0.1, -2, 4, 0.3, 6, -0.3, 1];
 
-function context(seed = 1) {
-  return contextOf(shape, weight, mask, { gradient, momentum, seed });
+function context(seed = 1, count = 2) {
+  return { ...contextOf(shape, weight, mask, { gradient, momentum, seed }), count };
 }
 
 describe('gradientGrow', () => {
@@ -90,6 +91,44 @@ describe('momentumGrow', () => {
     const wrong = tf.zeros([4, 2]);
     expect(() => momentumGrow().score({ ...ctx, momentum: wrong })).toThrow(/momentum\.shape.*\[2, 4\].*\[4, 2\]/);
     wrong.dispose();
+    disposeContext(ctx);
+  });
+});
+
+describe('gseGrow', () => {
+  it('scores |g| on a subset of ⌈γ·k⌉ distinct positions drawn from ctx.rng, −1 elsewhere', async () => {
+    const ctx = context(3, 2);
+    const scores = await valuesOf(gseGrow({ subsetFactor: 1.5 }).score(ctx));
+    const sampled = scores.map((s, p) => (s === GSE_UNSAMPLED_SCORE ? -1 : p)).filter((p) => p >= 0);
+    expect(sampled).toHaveLength(gseSubsetSize(1.5, 2, 8));
+    expect(sampled).toHaveLength(3);
+    for (const p of sampled) expect(scores[p]).toBe(Math.abs(gradient[p]!));
+    const again = await valuesOf(gseGrow({ subsetFactor: 1.5 }).score(context(3, 2)));
+    expect(again).toEqual(scores);
+    disposeContext(ctx);
+  });
+
+  it('grows within the subset by |g| and differs from RigL across seeds', async () => {
+    const grownBySeed = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const ctx = context(seed, 1);
+      const scores = await valuesOf(gseGrow().score(ctx));
+      const grown = [...selectHighestInactive(scores, mask, 1)];
+      const sampledInactive = scores.map((s, p) => (s !== GSE_UNSAMPLED_SCORE && mask[p] === 0 ? p : -1)).filter((p) => p >= 0);
+      const best = sampledInactive.sort((a, b) => Math.abs(gradient[b]!) - Math.abs(gradient[a]!) || a - b)[0];
+      // the sampled inactive position of largest |g|, or the lowest-index inactive one when the subset held none
+      expect(grown).toEqual([best ?? 1]);
+      grownBySeed.add(grown.join(','));
+      disposeContext(ctx);
+    }
+    // RigL grows position 4 (|g| = 3) every time; GSE grows it only when it was sampled
+    expect(grownBySeed.size).toBeGreaterThan(1);
+  });
+
+  it('refuses a context without the count to grow, and a subset factor below 1', () => {
+    const ctx = contextOf(shape, weight, mask, { gradient, seed: 1 });
+    expect(() => gseGrow().score(ctx)).toThrow(/count to grow must be known/);
+    expect(() => gseGrow({ subsetFactor: 0.5 })).toThrow(/subsetFactor: must be ≥ 1 \(got 0.5\)/);
     disposeContext(ctx);
   });
 });

@@ -9,6 +9,7 @@ import type { SparseProducts } from '../products/sparse-products.js';
 import { typescriptProducts } from '../typescript/typescript-products.js';
 import { wasmProducts } from '../wasm/wasm-products.js';
 import { SparseWasmRuntime } from '../wasm/wasm-runtime.js';
+import { recordAllocations, restoreAllocations } from './allocations.js';
 import { seeded } from './fixtures.js';
 
 const INPUTS = 8192;
@@ -60,46 +61,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return d;
 };
 
-const TYPED = ['Float32Array', 'Float64Array', 'Int32Array', 'Uint32Array', 'Int16Array', 'Uint16Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'ArrayBuffer'] as const;
-type Ctor = new (...args: unknown[]) => object;
-const globals = globalThis as unknown as Record<string, Ctor>;
-const typedArrayPrototype = Object.getPrototypeOf(Float32Array.prototype) as Record<string, (...args: unknown[]) => unknown>;
-const originals = new Map<string, Ctor>(TYPED.map((name) => [name, globals[name]!]));
-const originalMethods = new Map(['slice', 'map', 'filter', 'subarray'].map((name) => [name, typedArrayPrototype[name]!]));
-
-/** Records the element count (bytes for ArrayBuffer) of every typed array made while `run` runs. */
-function recordAllocations(run: () => void): number[] {
-  const sizes: number[] = [];
-  const size = (first: unknown): number => (typeof first === 'number' ? first : typeof first === 'object' && first !== null && 'length' in first ? Number((first as { length: number }).length) : 0);
-  for (const [name, ctor] of originals) {
-    globals[name] = new Proxy(ctor, {
-      construct(target, args: unknown[], newTarget) {
-        sizes.push(name === 'ArrayBuffer' ? Number(args[0]) / 4 : size(args[0]));
-        return Reflect.construct(target, args, newTarget) as object;
-      },
-    });
-  }
-  for (const [name, method] of originalMethods) {
-    typedArrayPrototype[name] = function (this: { length: number }, ...args: unknown[]) {
-      const result = method.apply(this, args) as { length: number };
-      sizes.push(result.length);
-      return result;
-    };
-  }
-  try {
-    run();
-  } finally {
-    restore();
-  }
-  return sizes;
-}
-
-function restore(): void {
-  for (const [name, ctor] of originals) globals[name] = ctor;
-  for (const [name, method] of originalMethods) typedArrayPrototype[name] = method;
-}
-
-afterEach(restore);
+afterEach(restoreAllocations);
 
 describe('no product allocates a buffer of the dense kernel\'s size', () => {
   const layer = largeLayer();

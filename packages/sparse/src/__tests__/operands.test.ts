@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SparseKernel } from '../kernel/sparse-kernel.js';
 import type { SparseProducts } from '../products/sparse-products.js';
-import { sparseProducts } from '../select-products.js';
+import { sparseProducts } from '../select/select-products.js';
 import { typescriptProducts } from '../typescript/typescript-products.js';
 import { makeCase } from './fixtures.js';
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SparseProducts } from '../products/sparse-products.js';
-import { sparseProducts } from '../select-products.js';
+import { sparseProducts } from '../select/select-products.js';
 import { typescriptProducts } from '../typescript/typescript-products.js';
 import { denseReference, makeCase, relativeError, TOLERANCE, type Case } from './fixtures.js';
 

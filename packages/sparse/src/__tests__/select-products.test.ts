@@ -1,6 +1,6 @@
 // Choosing the implementation: WASM where it starts, TypeScript with the reason where it does not.
 import { describe, expect, it } from 'vitest';
-import { selectProducts, sparseProducts } from '../select-products.js';
+import { selectProducts, sparseProducts } from '../select/select-products.js';
 import { SparseWasmRuntime } from '../wasm/wasm-runtime.js';
 import { makeCase, relativeError } from './fixtures.js';
 

@@ -128,6 +128,33 @@ export class SparseKernel {
     return new SparseKernel({ inputs, outputs, values, rowPointers, columnIndices });
   }
 
+  /**
+   * A kernel from its CSR arrays, taken as they are (not copied): row pointers non-decreasing from 0 to nnz and
+   * columns ascending within each row, checked in O(nnz + inputs).
+   */
+  static fromCsr(inputs: number, outputs: number, values: Float32Array, rowPointers: Int32Array, columnIndices: Int32Array): SparseKernel {
+    checkKernelShape(inputs, outputs, 'SparseKernel.fromCsr');
+    const nnz = values.length;
+    check(columnIndices.length === nnz, 'SparseKernel.fromCsr: columnIndices.length', columnIndices.length, `values.length = ${nnz}`);
+    check(rowPointers.length === inputs + 1 && rowPointers[0] === 0 && rowPointers[inputs] === nnz, 'SparseKernel.fromCsr: rowPointers', `length ${rowPointers.length}, first ${rowPointers[0]}, last ${rowPointers[rowPointers.length - 1]}`, `inputs + 1 = ${inputs + 1} offsets from 0 to nnz = ${nnz}`);
+    for (let i = 0; i < inputs; i++) {
+      const start = rowPointers[i]!;
+      const end = rowPointers[i + 1]!;
+      if (end < start) check(false, `SparseKernel.fromCsr: rowPointers[${i + 1}]`, end, `≥ rowPointers[${i}] = ${start}`);
+      for (let k = start; k < end; k++) {
+        const c = columnIndices[k]!;
+        if (!(c >= 0 && c < outputs) || (k > start && c <= columnIndices[k - 1]!)) check(false, `SparseKernel.fromCsr: columnIndices[${k}] (row ${i})`, c, `an integer in [0, ${outputs}) above the row's previous column`);
+      }
+    }
+    return new SparseKernel({ inputs, outputs, values, rowPointers, columnIndices });
+  }
+
+  /** The same structure holding `values` (nnz floats, same order): how the engine hands products the current weights without copying the indices. */
+  withValues(values: Float32Array): SparseKernel {
+    check(values instanceof Float32Array && values.length === this.nnz, 'SparseKernel.withValues: values', describeArray(values) + (values instanceof Float32Array ? `(${values.length})` : ''), `a Float32Array of nnz = ${this.nnz} floats`);
+    return new SparseKernel({ inputs: this.inputs, outputs: this.outputs, values, rowPointers: this.rowPointers, columnIndices: this.columnIndices });
+  }
+
   /** W as a dense row-major [inputs, outputs] Float32Array, zeros where no weight is stored (for tests and export). */
   toDense(): Float32Array {
     const dense = new Float32Array(this.inputs * this.outputs);

@@ -1,6 +1,7 @@
-// One instance of the sparse kernels (assembly/, single-threaded WebAssembly SIMD) and its memory. Products lay
-// their operands out from DATA_BASE with a Layout, reserve that much memory (it grows, never shrinks), copy the
-// operands in, call the kernels and copy the result out.
+// One instance of the sparse kernels (assembly/, single-threaded WebAssembly SIMD) and its memory. The resident
+// CSR structures lie from DATA_BASE (resident-csr.ts); above them products lay their operands out with a Layout,
+// reserve that much memory (it grows, never shrinks), copy the operands in, call the kernels and copy the result
+// out.
 import { decodeBase64 } from './decode-base64.js';
 import { SPARSE_KERNELS_BASE64, SPARSE_KERNELS_MAXIMUM_PAGES } from './sparse-binary.js';
 
@@ -26,7 +27,12 @@ export interface SparseKernelExports {
 /** Byte offsets of a product's operands in the module's memory, each 16-byte aligned, from {@link DATA_BASE}. */
 export class Layout {
   /** One past the last byte placed so far. */
-  end = DATA_BASE;
+  end: number;
+
+  /** A layout from byte `start` (16-byte aligned; default {@link DATA_BASE}). */
+  constructor(start: number = DATA_BASE) {
+    this.end = start;
+  }
 
   /** Places `bytes` bytes and returns their offset. */
   place(bytes: number): number {
@@ -99,6 +105,11 @@ export class SparseWasmRuntime {
   /** Copies `source` to byte `offset` as int32. */
   putI32(offset: number, source: Int32Array): void {
     this.i32View.set(source, offset >> 2);
+  }
+
+  /** Copies `bytes` bytes (a multiple of 4) from byte `source` to byte `target` inside the memory; the ranges may overlap. */
+  moveBytes(target: number, source: number, bytes: number): void {
+    this.i32View.copyWithin(target >> 2, source >> 2, (source + bytes) >> 2);
   }
 
   /** Copies `target.length` floats from byte `offset` into `target`. */

@@ -1,10 +1,10 @@
 // Chooses the implementation of the products: the WebAssembly SIMD kernels where they start, else plain TypeScript
 // with the reason kept (the same results within float tolerance either way).
 import { check } from '@topiary/core';
-import type { SparseProducts } from './products/sparse-products.js';
-import { typescriptProducts } from './typescript/typescript-products.js';
-import { wasmProducts } from './wasm/wasm-products.js';
-import { SparseWasmRuntime, type WasmStart } from './wasm/wasm-runtime.js';
+import type { SparseProducts } from '../products/sparse-products.js';
+import { typescriptProducts } from '../typescript/typescript-products.js';
+import { wasmProducts } from '../wasm/wasm-products.js';
+import { SparseWasmRuntime, type WasmStart } from '../wasm/wasm-runtime.js';
 
 /** Options of {@link sparseProducts}. */
 export interface SparseProductsOptions {

@@ -1,0 +1,396 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import {
+  check,
+  forwardFlops,
+  isUpdateStep,
+  readLearningRate,
+  resolveLoss,
+  Rng,
+  trainingStepFlops,
+  type FlopsReport,
+  type LossFunction,
+  type LossName,
+  type SparseStrategy,
+  type SparsitySummary,
+  type StepResult,
+  type TrainerEventListener,
+  type TrainerMaskUpdateEvent,
+  type TrainingHealth,
+} from '@topiary/core';
+import type { SparseProducts } from '../products/sparse-products.js';
+import { sparseProducts } from '../select/select-products.js';
+import { applyActivation } from './activations.js';
+import { EverActive } from './ever-active.js';
+import { layersFromModel, layersFromSpec } from './initial-layers.js';
+import { checkMlpSpec, type SparseMlpSpec } from './network-spec.js';
+import { remapOptimizerState } from './optimizer-remap.js';
+import type { SparseLayer } from './sparse-layer.js';
+import { sparseMatMul, type LayerCapture } from './sparse-matmul.js';
+import { planSparseUpdate, type RandomGrowth } from './sparse-update.js';
+import { checkSparseStrategy } from './supported-strategy.js';
+
+/** Options of {@link SparseEngineTrainer}: those of core's `SparseTrainer` that apply, and how the products run. */
+export interface SparseEngineOptions {
+  /** The sparse-training method (presets of `@topiary/algorithms`); refused when the engine cannot run it (`checkSparseStrategy`). */
+  readonly strategy: SparseStrategy;
+  /** Any tfjs optimizer; it keeps its state for the nonzeros only (the engine's variables hold nothing else). */
+  readonly optimizer: tf.Optimizer;
+  /** Loss by name or as a function of (yTrue, yPred). */
+  readonly loss: LossName | LossFunction;
+  /** Seed of every random choice (masks, random criteria). @default 0 */
+  readonly seed?: number;
+  /** L2 weight decay with PyTorch-SGD semantics (g ← g + λ·w before the optimizer step, all weights). @default 0 */
+  readonly weightDecay?: number;
+  /** What a step whose loss or gradient is not finite does, as in `SparseTrainer`. @default 'skip' */
+  readonly nonFinite?: 'skip' | 'throw';
+  /** Receives step and mask-update events, as from `SparseTrainer`. @default no listener */
+  readonly onEvent?: TrainerEventListener;
+  /** The products (`sparseProducts()`: WASM SIMD where available, else TypeScript). @default made at initialisation */
+  readonly products?: SparseProducts;
+  /**
+   * How random growth (SET) draws: `sampled` (default) draws k inactive positions in expected O(k); `masked-order`
+   * draws one number per position of the kernel in the masked engine's order, so that a run grows exactly the
+   * masked engine's positions, in O(inputs · outputs) time per update (O(k) memory). @default 'sampled'
+   */
+  readonly randomGrowth?: RandomGrowth;
+}
+
+let engines = 0;
+
+/** Backends whose tensors live in host memory, where the sparse products read and write them. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+
+/**
+ * Truly sparse training of a stack of Dense layers: every kernel is held as its nonzeros (CSR, 8 bytes per
+ * nonzero plus row pointers; the optimizer's state is for the nonzeros only) and a step costs O(batch · nnz): the
+ * forward product, the input gradient and the weight gradient at the nonzeros (`sparseMatMul`, a tfjs op with a
+ * gradient, so losses, activations and tfjs optimizers work unchanged). Mask updates follow the strategy as the
+ * masked engine (`SparseTrainer`) plans them, drop on the nonzeros, growth from tiles of the dense gradient
+ * (RigL), from samples (SET, GSE), never from an array of the kernel's size. Built from a tfjs model (its weights
+ * and masks as the masked engine would start them) or from a {@link SparseMlpSpec} (never dense).
+ */
+export class SparseEngineTrainer {
+  /** The method. */
+  readonly strategy: SparseStrategy;
+  /** The optimizer. */
+  readonly optimizer: tf.Optimizer;
+  private readonly loss: LossFunction;
+  private readonly weightDecay: number;
+  private readonly nonFinite: 'skip' | 'throw';
+  private readonly onEvent: TrainerEventListener | undefined;
+  private readonly randomGrowth: RandomGrowth;
+  private readonly prefix: string;
+  private readonly rng: Rng;
+  private source: LayersModel | SparseMlpSpec | undefined;
+  private productsValue: SparseProducts | undefined;
+  private layersValue: SparseLayer[] | undefined;
+  private everActive: EverActive[] = [];
+  private steps = 0;
+  private skippedSteps = 0;
+  private scheduledUpdates = 0;
+  private skippedUpdates = 0;
+  private trainingFlops = 0;
+  private denseTrainingFlops = 0;
+  private readonly needsGradientAtUpdate: boolean;
+  private disposed = false;
+
+  /** Holds `source` (a tfjs model of Dense layers, or a described MLP) sparse for training by `options.strategy`. */
+  constructor(source: LayersModel | SparseMlpSpec, options: SparseEngineOptions) {
+    const { strategy, optimizer } = options;
+    check(strategy != null && typeof strategy === 'object', 'strategy', strategy, 'a SparseStrategy');
+    check(optimizer instanceof tf.Optimizer, 'optimizer', typeof optimizer, 'a tfjs Optimizer');
+    const seed = options.seed ?? 0;
+    check(Number.isInteger(seed), 'seed', seed, 'an integer');
+    const weightDecay = options.weightDecay ?? 0;
+    check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
+    const nonFinite = options.nonFinite ?? 'skip';
+    check(nonFinite === 'skip' || nonFinite === 'throw', 'nonFinite', nonFinite, "'skip' or 'throw'");
+    const randomGrowth = options.randomGrowth ?? 'sampled';
+    check(randomGrowth === 'sampled' || randomGrowth === 'masked-order', 'randomGrowth', randomGrowth, "'sampled' or 'masked-order'");
+    const fromSpec = !(source instanceof tfl.LayersModel);
+    if (fromSpec) checkMlpSpec(source as SparseMlpSpec);
+    checkSparseStrategy(strategy, fromSpec);
+    this.strategy = strategy;
+    this.optimizer = optimizer;
+    this.loss = resolveLoss(options.loss);
+    this.weightDecay = weightDecay;
+    this.nonFinite = nonFinite;
+    this.onEvent = options.onEvent;
+    this.randomGrowth = randomGrowth;
+    this.productsValue = options.products;
+    this.rng = Rng.fromSeed(seed);
+    this.prefix = `sparse-engine-${++engines}/`;
+    this.source = source;
+    const update = strategy.update;
+    this.needsGradientAtUpdate = update !== undefined && (update.drop.needs?.gradient === true || update.grow?.needs?.gradient === true);
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** Whether the layers are built (at the first step, or by {@link SparseEngineTrainer.initialize}). */
+  get initialized(): boolean {
+    return this.layersValue !== undefined;
+  }
+
+  /** The sparse layers, in order (after initialisation). */
+  get layers(): readonly SparseLayer[] {
+    return this.requireLayers('layers');
+  }
+
+  /** The products in use (after initialisation): `implementation` says WASM or TypeScript. */
+  get products(): SparseProducts {
+    this.requireLayers('products');
+    return this.productsValue!;
+  }
+
+  /** Sets the optimizer's learning rate. */
+  setLearningRate(learningRate: number): void {
+    check(Number.isFinite(learningRate) && learningRate > 0, 'learningRate', learningRate, 'a positive finite number');
+    const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
+    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(learningRate);
+    else if ('learningRate' in opt) opt.learningRate = learningRate;
+    else throw new Error(`setLearningRate: optimizer ${this.optimizer.getClassName()} has no learning rate to set`);
+  }
+
+  /** Builds the sparse layers and chooses the first masks; called by the first step. A scored init (SNIP) needs the batch. */
+  async initialize(x?: tf.Tensor, y?: tf.Tensor): Promise<void> {
+    this.assertUsable();
+    if (this.layersValue) return;
+    const backend = tf.getBackend();
+    if (!HOST_BACKENDS.has(backend)) {
+      throw new Error(`sparse engine: backend '${backend}' is not supported; its products run on host memory, so it needs the 'cpu' or 'wasm' backend (WebGPU kernels are not built yet: use the masked engine there)`);
+    }
+    this.productsValue ??= await sparseProducts();
+    const source = this.source!;
+    this.layersValue =
+      source instanceof tfl.LayersModel
+        ? await layersFromModel(source, this.strategy, this.rng, this.prefix, this.loss, x && y ? { x, y } : undefined)
+        : layersFromSpec(source, this.strategy, this.rng, this.prefix);
+    this.source = undefined;
+    this.everActive = this.layersValue.map((layer) => EverActive.of(layer.structure));
+  }
+
+  /**
+   * One optimizer step on a batch, and a mask update when the schedule says so: forward and backward through the
+   * sparse products, weight decay, the optimizer step on the nonzeros and biases. A batch whose loss or gradient is
+   * not finite is skipped (or refused) before anything changes, as in `SparseTrainer`.
+   */
+  async step(x: tf.Tensor, y: tf.Tensor): Promise<StepResult> {
+    this.assertUsable();
+    const started = performance.now();
+    const learningRate = this.onEvent ? readLearningRate(this.optimizer) : undefined;
+    if (!this.layersValue) await this.initialize(x, y);
+    const layers = this.layersValue!;
+    const step = this.steps;
+    const update = this.strategy.update;
+    const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
+    const captures: (LayerCapture | undefined)[] = layers.map(() => undefined);
+    const keep = updateNow && this.needsGradientAtUpdate;
+    const trainable = this.trainable();
+    const { value, grads } = tf.variableGrads(() => this.loss(y, this.forward(x, keep ? captures : undefined)), trainable);
+    const probe = tf.tidy(() => {
+      const finite = [value, ...trainable.map((v) => grads[v.name]!)].map((t) => tf.all(tf.isFinite(t)));
+      return tf.stack([tf.reshape(tf.cast(value, 'float32'), []), tf.cast(tf.all(tf.stack(finite)), 'float32')]);
+    });
+    const [loss, allFinite] = (await probe.data()) as Float32Array;
+    probe.dispose();
+    value.dispose();
+    if (allFinite !== 1) {
+      tf.dispose(grads);
+      this.skippedSteps++;
+      const what = Number.isFinite(loss) ? 'a gradient is not finite' : `the loss is ${loss}`;
+      if (this.nonFinite === 'throw') throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
+      const skipped: StepResult = { step, loss: loss!, maskUpdated: false, skipped: true };
+      this.emitStep(skipped, started, learningRate, undefined);
+      return skipped;
+    }
+    const ordered = tf.tidy(() =>
+      trainable.map((variable) => {
+        const g = grads[variable.name]!;
+        return { name: variable.name, tensor: tf.keep(this.weightDecay > 0 ? tf.add(g, tf.mul(variable, this.weightDecay)) : g.clone()) };
+      }),
+    );
+    tf.dispose(grads);
+    this.optimizer.applyGradients(ordered);
+    tf.dispose(ordered.map((e) => e.tensor));
+
+    const batch = x.shape[0]!;
+    this.trainingFlops += batch * trainingStepFlops(this.sparseForwardFlops(), this.denseForwardFlops(), keep);
+    this.denseTrainingFlops += batch * 3 * this.denseForwardFlops();
+    let maskUpdated = false;
+    let event: TrainerMaskUpdateEvent | undefined;
+    if (updateNow) {
+      this.scheduledUpdates++;
+      const outcome = await this.updateMasks(step, captures);
+      maskUpdated = outcome.changed;
+      event = outcome.event;
+    }
+    this.steps++;
+    const result: StepResult = { step, loss: loss!, maskUpdated, skipped: false };
+    this.emitStep(result, started, learningRate, event);
+    return result;
+  }
+
+  /** The network's output for `x` (inference: no gradients, no captures). */
+  predict(x: tf.Tensor): tf.Tensor {
+    this.requireLayers('predict');
+    return tf.tidy(() => this.forward(x, undefined));
+  }
+
+  /** Sparsity, active weights and the exploration rate (fraction of weights ever active), as `SparseTrainer.summary`. */
+  summary(): SparsitySummary {
+    const layers = this.requireLayers('summary').map((l) => ({ name: l.shape.name, layerName: l.shape.layerName, size: l.shape.size, active: l.nnz, density: l.nnz / l.shape.size }));
+    const totalWeights = layers.reduce((s, l) => s + l.size, 0);
+    const activeWeights = layers.reduce((s, l) => s + l.active, 0);
+    const everActive = this.everActive.reduce((s, e) => s + e.count, 0);
+    return { step: this.steps, sparsity: 1 - activeWeights / totalWeights, activeWeights, totalWeights, explorationRate: everActive / totalWeights, layers };
+  }
+
+  /** Skipped steps and updates, as `SparseTrainer.health` (the sparse engine raises no warnings). */
+  health(): TrainingHealth {
+    return { skippedSteps: this.skippedSteps, scheduledUpdates: this.scheduledUpdates, skippedUpdates: this.skippedUpdates, warnings: [] };
+  }
+
+  /** FLOPs counted as the masked engine counts them (RigL App. H), so the two engines report the same numbers. */
+  flops(): FlopsReport {
+    const dense = this.denseForwardFlops();
+    const sparse = this.layersValue ? this.sparseForwardFlops() : dense;
+    return {
+      inferencePerSample: sparse,
+      denseInferencePerSample: dense,
+      inferenceRatio: sparse / dense,
+      training: this.trainingFlops,
+      denseTraining: this.denseTrainingFlops,
+      trainingRatio: this.denseTrainingFlops > 0 ? this.trainingFlops / this.denseTrainingFlops : 1,
+    };
+  }
+
+  /** Each layer's mask as a dense 0/1 array (inputs · outputs bytes each): for tests and comparisons on small layers only. */
+  masks(): Uint8Array[] {
+    return this.requireLayers('masks').map((l) => l.structure.toMask());
+  }
+
+  /** Each layer's kernel with its current values (the structure and a copy of the trained nonzeros). */
+  async kernels(): Promise<import('../kernel/sparse-kernel.js').SparseKernel[]> {
+    const layers = this.requireLayers('kernels');
+    return Promise.all(layers.map(async (l) => l.structure.withValues(((await l.values.data()) as Float32Array).slice())));
+  }
+
+  /**
+   * A standard tfjs-layers model with the trained weights (dense kernels, zeros where no weight is stored), for
+   * inference anywhere tfjs runs; it allocates every dense kernel, so it is for layers that fit densely.
+   */
+  async toLayersModel(): Promise<LayersModel> {
+    const layers = this.requireLayers('toLayersModel');
+    const model = tfl.sequential();
+    layers.forEach((l, i) =>
+      model.add(tfl.layers.dense({ name: l.shape.layerName, units: l.shape.fanOut, activation: l.activation, useBias: l.bias !== undefined, ...(i === 0 ? { inputShape: [l.shape.fanIn] } : {}) })),
+    );
+    const kernels = await this.kernels();
+    const weights: tf.Tensor[] = [];
+    layers.forEach((l, i) => {
+      weights.push(tf.tensor2d(kernels[i]!.toDense(), [l.shape.fanIn, l.shape.fanOut]));
+      if (l.bias) weights.push(l.bias.clone());
+    });
+    model.setWeights(weights);
+    tf.dispose(weights);
+    return model;
+  }
+
+  /** Releases the engine's variables (the optimizer stays the caller's). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const layer of this.layersValue ?? []) layer.dispose();
+  }
+
+  /** The trainable variables in a fixed order (the optimizer pairs its slots with it): each layer's values, then bias. */
+  private trainable(): tf.Variable[] {
+    return this.layersValue!.flatMap((l) => (l.bias ? [l.values, l.bias] : [l.values]));
+  }
+
+  private forward(x: tf.Tensor, captures: (LayerCapture | undefined)[] | undefined): tf.Tensor {
+    const layers = this.layersValue!;
+    let h = x.rank > 2 ? tf.reshape(x, [x.shape[0]!, -1]) : x;
+    layers.forEach((layer, i) => {
+      h = sparseMatMul(layer, h, this.productsValue!, captures ? (c) => (captures[i] = c) : undefined);
+      if (layer.bias) h = tf.add(h, layer.bias);
+      h = applyActivation(layer.activation, h);
+    });
+    return h;
+  }
+
+  private async updateMasks(step: number, captures: readonly (LayerCapture | undefined)[]): Promise<{ changed: boolean; event: TrainerMaskUpdateEvent | undefined }> {
+    const started = performance.now();
+    const layers = this.layersValue!;
+    const flags = tf.tidy(() => tf.stack(layers.map((l) => tf.all(tf.isFinite(l.values)))));
+    const finite = await flags.data();
+    flags.dispose();
+    const bad = layers.findIndex((_, i) => finite[i] !== 1);
+    const plan = bad >= 0 ? { ok: false as const, reason: `weights of layer ${layers[bad]!.shape.layerName} are not finite` } : await planSparseUpdate({ step, update: this.strategy.update!, distribution: this.strategy.distribution, layers, captures, rng: this.rng, randomGrowth: this.randomGrowth });
+    if (!plan.ok) {
+      this.skippedUpdates++;
+      return { changed: false, event: this.onEvent ? this.updateEvent(step, started, undefined, plan.reason) : undefined };
+    }
+    await remapOptimizerState(
+      this.optimizer,
+      plan.layers.flatMap((change, i) => (change ? [{ name: layers[i]!.values.name, sources: change.sources }] : [])),
+    );
+    plan.layers.forEach((change, i) => {
+      if (!change) return;
+      layers[i]!.replace(change.kernel);
+      this.everActive[i]!.add(change.kernel, change.sources);
+    });
+    const diffs = plan.layers.map((c) => ({ dropped: c?.dropped ?? 0, grown: c?.grown ?? 0 }));
+    const changed = diffs.some((d) => d.dropped > 0 || d.grown > 0);
+    return { changed, event: this.onEvent ? this.updateEvent(step, started, diffs) : undefined };
+  }
+
+  private updateEvent(step: number, started: number, diffs: readonly { dropped: number; grown: number }[] | undefined, reason?: string): TrainerMaskUpdateEvent {
+    const summary = this.summary();
+    const layers = summary.layers.map((l, i) => ({ ...l, dropped: diffs?.[i]?.dropped ?? 0, grown: diffs?.[i]?.grown ?? 0 }));
+    return {
+      type: 'mask-update',
+      step,
+      applied: diffs !== undefined,
+      ...(reason === undefined ? {} : { reason }),
+      dropped: layers.reduce((s, l) => s + l.dropped, 0),
+      grown: layers.reduce((s, l) => s + l.grown, 0),
+      sparsity: summary.sparsity,
+      explorationRate: summary.explorationRate,
+      timeMs: performance.now() - started,
+      layers,
+    };
+  }
+
+  private emitStep(result: StepResult, started: number, learningRate: number | undefined, update: TrainerMaskUpdateEvent | undefined): void {
+    if (!this.onEvent) return;
+    if (update) this.onEvent(update);
+    this.onEvent({ type: 'step', step: result.step, loss: result.loss, ...(learningRate === undefined ? {} : { learningRate }), timeMs: performance.now() - started, maskUpdated: result.maskUpdated, skipped: result.skipped });
+  }
+
+  private denseForwardFlops(): number {
+    const layers = this.layersValue ?? [];
+    return forwardFlops(layers.map((l) => l.shape), layers.map((l) => l.shape.size));
+  }
+
+  private sparseForwardFlops(): number {
+    const layers = this.layersValue!;
+    return forwardFlops(layers.map((l) => l.shape), layers.map((l) => l.nnz));
+  }
+
+  private requireLayers(what: string): SparseLayer[] {
+    this.assertUsable();
+    if (!this.layersValue) throw new Error(`${what}: the sparse layers are built at the first step; call step() or initialize() first`);
+    return this.layersValue;
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('this SparseEngineTrainer has been disposed');
+  }
+}

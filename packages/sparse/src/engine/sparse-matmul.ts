@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SparseProducts } from '../products/sparse-products.js';
+import type { SparseLayer } from './sparse-layer.js';
+
+/** What a step keeps of one sparse layer for the mask update after it: the layer's input and output gradient of the batch, and dW at the nonzeros. */
+export interface LayerCapture {
+  /** The layer's input X [batch, inputs], row-major. */
+  readonly x: Float32Array;
+  /** The gradient at the layer's pre-activation output dY [batch, outputs], row-major. */
+  readonly dy: Float32Array;
+  /** The batch size. */
+  readonly batch: number;
+  /** dW at the stored entries (the sampled gradient), in the structure's order. */
+  readonly sampled: Float32Array;
+}
+
+/** Reads a tensor's values on the host: the products run on host memory (cpu and wasm backends, checked by the trainer). */
+function hostValues(t: tf.Tensor): Float32Array {
+  // the sparse engine's kernels run on the host: on the cpu and wasm backends this read is a view or an O(size)
+  // copy of host memory, not a device synchronisation (the trainer refuses other backends)
+  return t.dataSync() as Float32Array;
+}
+
+/**
+ * X·W for a sparse layer as a tfjs op with a gradient: forward by the sparse product, backward dX = dY·Wᵀ and
+ * dW at the nonzeros only (sampled dense-dense product), both from the same products. `capture`, when given,
+ * receives the layer's X, dY and sampled dW of the batch (for the mask update that follows the step).
+ */
+export function sparseMatMul(layer: SparseLayer, x: tf.Tensor, products: SparseProducts, capture?: (c: LayerCapture) => void): tf.Tensor {
+  const { inputs, outputs } = { inputs: layer.shape.fanIn, outputs: layer.shape.fanOut };
+  const op = tf.customGrad(((xIn: tf.Tensor, values: tf.Tensor, save: tf.GradSaveFunc) => {
+    const batch = xIn.shape[0]!;
+    const kernel = layer.structure.withValues(hostValues(values));
+    const y = products.forward(kernel, hostValues(xIn), batch);
+    save([xIn]);
+    return {
+      value: tf.tensor2d(y, [batch, outputs]),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const dyValues = hostValues(dy as tf.Tensor);
+        const xValues = hostValues(saved[0]!);
+        const dx = products.backwardInput(kernel, dyValues, batch);
+        const dw = products.sampledGradient(kernel, xValues, dyValues, batch);
+        capture?.({ x: xValues.slice(), dy: dyValues.slice(), batch, sampled: dw.slice() });
+        return [tf.tensor2d(dx, [batch, inputs]), tf.tensor1d(dw)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, layer.values);
+}
