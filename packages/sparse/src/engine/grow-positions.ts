@@ -46,8 +46,8 @@ export async function gradientGrowth(after: AfterDrop, capture: LayerCapture, k:
 }
 
 /**
- * k positions drawn uniformly among those inactive after the drop (SET's random growth) in expected O(k) time:
- * uniform draws rejected when active or already drawn. When fewer than 2k positions are inactive the inactive ones
+ * k positions drawn uniformly among those inactive after the drop (SET's random growth) in expected O(k log k) time
+ * and O(k) memory: uniform draws, rejected when active, then repeats drawn again (`sampleDistinctPositions`). When fewer than 2k positions are inactive the inactive ones
  * are listed (then the layer holds fewer than nnz + 2k positions) and k of them drawn by a partial Fisher-Yates.
  */
 export function sampledRandomGrowth(after: AfterDrop, k: number, rng: Rng): Float64Array {
@@ -63,12 +63,7 @@ export function sampledRandomGrowth(after: AfterDrop, k: number, rng: Rng): Floa
     }
     return Float64Array.from(pool.slice(0, k)).sort();
   }
-  const chosen = new Set<number>();
-  while (chosen.size < k) {
-    const p = rng.int(size);
-    if (!after.isActive(p)) chosen.add(p);
-  }
-  return Float64Array.from(chosen).sort();
+  return sampleDistinctPositions(size, k, rng, (p) => !after.isActive(p));
 }
 
 /**
