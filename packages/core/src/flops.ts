@@ -43,3 +43,15 @@ export interface FlopsReport {
   /** training / denseTraining (1 before any step). */
   readonly trainingRatio: number;
 }
+
+/** The {@link FlopsReport} of forward FLOPs per sample `sparse` (current masks) and `dense`, and the training FLOPs accumulated so far against dense training's. */
+export function flopsReport(sparse: number, dense: number, training: number, denseTraining: number): FlopsReport {
+  return {
+    inferencePerSample: sparse,
+    denseInferencePerSample: dense,
+    inferenceRatio: sparse / dense,
+    training,
+    denseTraining,
+    trainingRatio: denseTraining > 0 ? training / denseTraining : 1,
+  };
+}

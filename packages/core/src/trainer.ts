@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
+import { flopsReport, forwardFlops, trainingStepFlops, type FlopsReport } from './flops.js';
 import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type PrunableKernel } from './layers.js';
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
+import { setOptimizerLearningRate } from './optimizer-learning-rate.js';
 import { checkGivenMasks, initialMasks } from './mask-init.js';
 import { blockBudgets, blockViolation } from './block-groups.js';
 import { ablationViolation } from './fan-in-ablation.js';
@@ -321,14 +322,9 @@ export class SparseTrainer {
 
   /** Sets the optimizer's learning rate (SGD, momentum, Adam and the other tfjs optimizers). */
   setLearningRate(learningRate: number): void {
-    check(Number.isFinite(learningRate) && learningRate > 0, 'learningRate', learningRate, 'a positive finite number');
-    const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
-    // not `instanceof tf.SGDOptimizer`: tfjs's optimizer classes answer instanceof by duck typing, and an Adam
-    // optimizer passes it without having setLearningRate
-    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(learningRate);
-    else if ('learningRate' in opt) opt.learningRate = learningRate;
-    else throw new Error(`setLearningRate: optimizer ${this.optimizer.getClassName()} has no learning rate to set`);
+    setOptimizerLearningRate(this.optimizer, learningRate);
   }
+
 
   /**
    * Chooses the first masks and zeroes the inactive weights. Called by the first {@link SparseTrainer.step};
@@ -582,14 +578,7 @@ export class SparseTrainer {
   flops(): FlopsReport {
     const dense = this.denseForwardFlops;
     const sparse = this.state ? this.sparseForward() : dense;
-    return {
-      inferencePerSample: sparse,
-      denseInferencePerSample: dense,
-      inferenceRatio: sparse / dense,
-      training: this.trainingFlops,
-      denseTraining: this.denseTrainingFlops,
-      trainingRatio: this.denseTrainingFlops > 0 ? this.trainingFlops / this.denseTrainingFlops : 1,
-    };
+    return flopsReport(sparse, dense, this.trainingFlops, this.denseTrainingFlops);
   }
 
   /** Serialises masks, step, RNG, FLOPs counters, model weights and optimizer state so that training resumes exactly. */

@@ -7,6 +7,7 @@
 // run in interleaved rounds; medians of the per-call times.
 // Run: node --import tsx --conditions=@topiary/source packages/sparse/scripts/resident-csr.ts [--rounds n] [--quick]
 import { parseArgs } from 'node:util';
+import { Rng } from '@topiary/core';
 import { randomSparseKernel } from '../src/kernel/random-kernel.js';
 import { SparseKernel } from '../src/kernel/sparse-kernel.js';
 import { wasmProducts, type WasmProducts } from '../src/wasm/wasm-products.js';
@@ -18,13 +19,8 @@ const PRODUCTS = ['forward', 'backwardInput', 'sampledGradient'] as const;
 type Product = (typeof PRODUCTS)[number];
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = Rng.fromSeed(seed);
+  return () => rng.float();
 }
 
 const median = (xs: number[]): number => {

@@ -1,10 +1,8 @@
 import { closedObject, componentOption, createComponent, cyclicScheduleDescriptor, defineComponent, showValue } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
-import { erdosRenyiKernel } from '@topiary/distributions';
-import { magnitudeDrop } from '@topiary/drop';
-import { gradientGrow } from '@topiary/grow';
 import { z } from 'zod';
-import { defaultGrowInit, dropFractionSchedule, presetUpdateSchedule } from './common.js';
+import { presetUpdateSchedule } from './common.js';
+import { riglDescriptor } from './rigl.js';
 import { dropScheduleField, fractionField, positiveIntField, presetFields, updateOptionFields, updateScopeField } from './fields.js';
 
 // Defaults. A Topiary method, not a paper's: RigL's drop and grow (Evci et al. 2020: ΔT = 100, α = 0.3 cosine,
@@ -67,20 +65,12 @@ export const cyclicRiglDescriptor = defineComponent({
       { path: `${path}.targetSparsity`, context: { begin: schedule.begin, end: last } },
     );
     const scope = options.scope ?? 'layer';
+    // RigL's distribution, init, schedule, criteria and drop fraction, with the cycling target on top
+    const rigl = riglDescriptor.create(options, { path });
     return {
+      ...rigl,
       name: 'cyclic-rigl',
-      sparsity,
-      distribution: options.distribution ?? erdosRenyiKernel(),
-      init: { kind: 'random' },
-      update: {
-        schedule,
-        drop: options.drop ?? magnitudeDrop(),
-        grow: options.grow ?? gradientGrow(),
-        growInit: defaultGrowInit(options),
-        dropFraction: dropFractionSchedule(options.dropSchedule ?? 'cosine', options.dropFraction ?? 0.3, schedule),
-        targetSparsity,
-        ...(scope === 'global' ? { scope: 'global' as const } : {}),
-      },
+      update: { ...rigl.update!, targetSparsity, ...(scope === 'global' ? { scope: 'global' as const } : {}) },
     };
   },
 });

@@ -3,10 +3,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   check,
+  flopsReport,
   forwardFlops,
   isUpdateStep,
   readLearningRate,
   resolveLoss,
+  setOptimizerLearningRate,
   Rng,
   trainingStepFlops,
   type FlopsReport,
@@ -150,12 +152,9 @@ export class SparseEngineTrainer {
 
   /** Sets the optimizer's learning rate. */
   setLearningRate(learningRate: number): void {
-    check(Number.isFinite(learningRate) && learningRate > 0, 'learningRate', learningRate, 'a positive finite number');
-    const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
-    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(learningRate);
-    else if ('learningRate' in opt) opt.learningRate = learningRate;
-    else throw new Error(`setLearningRate: optimizer ${this.optimizer.getClassName()} has no learning rate to set`);
+    setOptimizerLearningRate(this.optimizer, learningRate);
   }
+
 
   /** Builds the sparse layers and chooses the first masks; called by the first step. A scored init (SNIP) needs the batch. */
   async initialize(x?: tf.Tensor, y?: tf.Tensor): Promise<void> {
@@ -260,14 +259,7 @@ export class SparseEngineTrainer {
   flops(): FlopsReport {
     const dense = this.denseForwardFlops();
     const sparse = this.layersValue ? this.sparseForwardFlops() : dense;
-    return {
-      inferencePerSample: sparse,
-      denseInferencePerSample: dense,
-      inferenceRatio: sparse / dense,
-      training: this.trainingFlops,
-      denseTraining: this.denseTrainingFlops,
-      trainingRatio: this.denseTrainingFlops > 0 ? this.trainingFlops / this.denseTrainingFlops : 1,
-    };
+    return flopsReport(sparse, dense, this.trainingFlops, this.denseTrainingFlops);
   }
 
   /** Each layer's mask as a dense 0/1 array (inputs · outputs bytes each): for tests and comparisons on small layers only. */
