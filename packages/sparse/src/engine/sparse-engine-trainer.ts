@@ -208,15 +208,15 @@ export class SparseEngineTrainer {
       this.emitStep(skipped, started, learningRate, undefined);
       return skipped;
     }
+    // the gradients themselves, or with weight decay new tensors (no copy of an nnz-sized gradient without decay)
     const ordered = tf.tidy(() =>
       trainable.map((variable) => {
         const g = grads[variable.name]!;
-        return { name: variable.name, tensor: tf.keep(this.weightDecay > 0 ? tf.add(g, tf.mul(variable, this.weightDecay)) : g.clone()) };
+        return { name: variable.name, tensor: this.weightDecay > 0 ? tf.keep(tf.add(g, tf.mul(variable, this.weightDecay))) : g };
       }),
     );
-    tf.dispose(grads);
     this.optimizer.applyGradients(ordered);
-    tf.dispose(ordered.map((e) => e.tensor));
+    tf.dispose([...Object.values(grads), ...ordered.map((e) => e.tensor)].filter((t, i, all) => all.indexOf(t) === i));
 
     const batch = x.shape[0]!;
     this.trainingFlops += batch * trainingStepFlops(this.sparseForwardFlops(), this.denseForwardFlops(), keep);

@@ -119,6 +119,21 @@ describe('SparseEngineTrainer on a described MLP', () => {
     trainer.dispose();
   });
 
+  it('holds the same number of tensors after each step and each update (nothing leaks)', async () => {
+    const trainer = engine(rigl({ sparsity: 0.8, totalSteps: 60, updateEvery: 5 }));
+    await train(trainer, 3);
+    const counts: number[] = [];
+    for (const batch of batches.slice(3, 23)) {
+      const { x, y } = toTensors(batch);
+      await trainer.step(x, y);
+      tf.dispose([x, y]);
+      counts.push(tf.memory().numTensors);
+    }
+    expect(trainer.health().scheduledUpdates).toBeGreaterThanOrEqual(4);
+    expect(new Set(counts).size).toBe(1);
+    trainer.dispose();
+  });
+
   it('the same seed gives the same run', async () => {
     const losses = async () => {
       const trainer = engine(set({ sparsity: 0.8, totalSteps: 60, updateEvery: 10 }));
