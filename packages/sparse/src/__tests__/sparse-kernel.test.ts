@@ -51,6 +51,16 @@ describe('SparseKernel', () => {
     expect(Array.from(full.toDense())).toEqual(Array.from(weights));
   });
 
+  it('holds a kernel of more than 2³¹ positions from its entries or CSR arrays, refusing only its dense forms', () => {
+    const kernel = SparseKernel.fromEntries(1_000_000, 1_000_000, { rows: [999_999, 0], columns: [999_999, 5], values: [2, 1] });
+    expect(kernel.nnz).toBe(2);
+    expect([...kernel.columnIndices]).toEqual([5, 999_999]);
+    const csr = SparseKernel.fromCsr(1_000_000, 1_000_000, kernel.values, kernel.rowPointers, kernel.columnIndices);
+    expect(csr.bytes).toBe(kernel.bytes);
+    expect(() => kernel.toDense()).toThrow(/SparseKernel.toDense: inputs · outputs must be at most 2³¹ − 1 \(inputs 1000000, outputs 1000000\) for a dense array/);
+    expect(() => kernel.toMask()).toThrow(/SparseKernel.toMask: inputs · outputs/);
+  });
+
   it('fromEntries in any order equals fromDense of the same kernel', () => {
     const c = makeCase(25, 18, 1, 0.7, 11);
     const entries: [number, number, number][] = [];
@@ -75,7 +85,7 @@ describe('SparseKernel', () => {
       ['mask value 2', () => SparseKernel.fromDense(w6, Uint8Array.from([0, 1, 0, 0, 2, 1]), 2, 3), 'SparseKernel.fromDense: mask[4] (row 1, column 1) must be 0 or 1, got 2'],
       ['mask value 0.5', () => SparseKernel.fromDense(w6, Float32Array.from([0, 0.5, 0, 0, 1, 1]), 2, 3), 'SparseKernel.fromDense: mask[1] (row 0, column 1) must be 0 or 1, got 0.5'],
       ['mask value NaN', () => SparseKernel.fromDense(w6, Float32Array.from([0, 1, Number.NaN, 0, 1, 1]), 2, 3), 'SparseKernel.fromDense: mask[2] (row 0, column 2) must be 0 or 1, got NaN'],
-      ['shape too large', () => SparseKernel.fromDense(w6, m6, 65536, 65536), 'SparseKernel.fromDense: inputs · outputs must be at most 2³¹ − 1 (inputs 65536, outputs 65536), got 4294967296'],
+      ['shape too large', () => SparseKernel.fromDense(w6, m6, 65536, 65536), 'SparseKernel.fromDense: inputs · outputs must be at most 2³¹ − 1 (inputs 65536, outputs 65536) for a dense array, got 4294967296'],
       ['entry row out of range', () => SparseKernel.fromEntries(2, 3, { rows: [0, 2], columns: [0, 1], values: [1, 1] }), 'SparseKernel.fromEntries: rows[1] must be an integer in [0, 2), got 2'],
       ['entry column negative', () => SparseKernel.fromEntries(2, 3, { rows: [0, 1], columns: [-1, 1], values: [1, 1] }), 'SparseKernel.fromEntries: columns[0] must be an integer in [0, 3), got -1'],
       ['entry lengths differ', () => SparseKernel.fromEntries(2, 3, { rows: [0, 1], columns: [0], values: [1, 1] }), 'SparseKernel.fromEntries: columns.length must be rows.length = 2, got 1'],

@@ -92,7 +92,7 @@ export class SparseKernel {
    * kernel's size: the way to build one from sparse state. Duplicate coordinates are refused.
    */
   static fromEntries(inputs: number, outputs: number, entries: KernelEntries): SparseKernel {
-    checkKernelShape(inputs, outputs, 'SparseKernel.fromEntries');
+    checkKernelShape(inputs, outputs, 'SparseKernel.fromEntries', false);
     const { rows, columns } = entries;
     const nnz = rows.length;
     check(columns.length === nnz, 'SparseKernel.fromEntries: columns.length', columns.length, `rows.length = ${nnz}`);
@@ -133,7 +133,7 @@ export class SparseKernel {
    * columns ascending within each row, checked in O(nnz + inputs).
    */
   static fromCsr(inputs: number, outputs: number, values: Float32Array, rowPointers: Int32Array, columnIndices: Int32Array): SparseKernel {
-    checkKernelShape(inputs, outputs, 'SparseKernel.fromCsr');
+    checkKernelShape(inputs, outputs, 'SparseKernel.fromCsr', false);
     const nnz = values.length;
     check(columnIndices.length === nnz, 'SparseKernel.fromCsr: columnIndices.length', columnIndices.length, `values.length = ${nnz}`);
     check(rowPointers.length === inputs + 1 && rowPointers[0] === 0 && rowPointers[inputs] === nnz, 'SparseKernel.fromCsr: rowPointers', `length ${rowPointers.length}, first ${rowPointers[0]}, last ${rowPointers[rowPointers.length - 1]}`, `inputs + 1 = ${inputs + 1} offsets from 0 to nnz = ${nnz}`);
@@ -157,6 +157,7 @@ export class SparseKernel {
 
   /** W as a dense row-major [inputs, outputs] Float32Array, zeros where no weight is stored (for tests and export). */
   toDense(): Float32Array {
+    checkKernelShape(this.inputs, this.outputs, 'SparseKernel.toDense');
     const dense = new Float32Array(this.inputs * this.outputs);
     for (let i = 0; i < this.inputs; i++) {
       for (let k = this.rowPointers[i]!; k < this.rowPointers[i + 1]!; k++) dense[i * this.outputs + this.columnIndices[k]!] = this.values[k]!;
@@ -166,6 +167,7 @@ export class SparseKernel {
 
   /** The mask of W (1 where a weight is stored), row-major [inputs, outputs]. */
   toMask(): Uint8Array {
+    checkKernelShape(this.inputs, this.outputs, 'SparseKernel.toMask');
     const mask = new Uint8Array(this.inputs * this.outputs);
     for (let i = 0; i < this.inputs; i++) {
       for (let k = this.rowPointers[i]!; k < this.rowPointers[i + 1]!; k++) mask[i * this.outputs + this.columnIndices[k]!] = 1;
