@@ -1,9 +1,10 @@
 // Performance report (`pnpm bench:perf`): step-time ratio of RigL over dense, mask-update time against layer
 // size, training throughput and mask-selection time per backend, and the PyTorch peer when python3-torch is
 // installed. Every ratio is measured within one run, in interleaved blocks, because the machines are shared
-// and noisy.
+// and noisy. `--sections sparse-engine` measures only the sparse engine's section (with its own PyTorch epoch)
+// and replaces it in the report at --out.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,12 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'topiary-out/perf.json' },
     backends: { type: 'string', default: 'cpu,wasm,webgpu' },
     quick: { type: 'boolean', default: false },
+    sections: { type: 'string', default: 'all' },
   },
 });
+if (args.sections !== 'all' && args.sections !== 'sparse-engine') {
+  throw new Error(`--sections must be 'all' or 'sparse-engine', got ${JSON.stringify(args.sections)}`);
+}
 const quick = args.quick === true;
 /** RigL (masked, updates every 100 steps included) over dense, LeNet-300-100, batch 100, interleaved blocks. */
 async function stepRatio(backend: string): Promise<Record<string, unknown>> {
@@ -227,10 +232,49 @@ function pytorchPeer(): Record<string, unknown> {
   return { available: true, interpreter: python, ...(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) };
 }
 
+/** The machine a report (or its sparse-engine section) was measured on. */
+const machine = (): Record<string, unknown> => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version });
+
+/** The `sparseEngine` section with its own date, machine and PyTorch epoch, so that its ratios come from one run. */
+function sparseEngineSection(backend: string, sparseEngine: Record<string, unknown>, peer: { available: boolean; secondsPerEpoch?: number; threads?: number }): Record<string, unknown> {
+  return {
+    date: new Date().toISOString(),
+    machine: machine(),
+    backend,
+    ...sparseEngine,
+    pytorchSecondsPerEpoch: peer.available ? peer.secondsPerEpoch : null,
+    pytorchThreads: peer.available ? peer.threads : null,
+    epochRatioToPytorch: epochRatios(sparseEngine['epochSeconds'] as Record<string, number>, peer.available ? peer.secondsPerEpoch : undefined),
+  };
+}
+
+/** Writes the report and the sparse engine's speedup plot beside it. */
+async function writeReport(report: Record<string, unknown>, backend: string): Promise<void> {
+  const out = resolve(args.out!);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const plot = resolve(dirname(out), 'sparse-engine-speedup.svg');
+  const section = report['sparseEngine'] as Record<string, unknown>;
+  writeFileSync(plot, await renderSvg(speedupPlotSpec(section['stepSpeedupOverMasked'] as Record<string, unknown>[], backend)));
+  console.log(`wrote ${out} and ${plot}`);
+}
+
+/** `--sections sparse-engine`: measures only the sparse engine (and the PyTorch peer for its ratios) and replaces that section of the report at --out. */
+async function sparseEngineOnly(): Promise<void> {
+  const chosen = await selectBackend('auto' as BackendName);
+  const sparseEngine = await sparseEngineReport(quick);
+  const peer = pytorchPeer() as { available: boolean; secondsPerEpoch?: number; threads?: number };
+  const out = resolve(args.out!);
+  const report = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  report['sparseEngine'] = sparseEngineSection(chosen.name, sparseEngine, peer);
+  await writeReport(report, chosen.name);
+}
+
 async function main(): Promise<void> {
+  if (args.sections === 'sparse-engine') return sparseEngineOnly();
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: machine(),
     quick,
   };
   const chosen = await selectBackend('auto' as BackendName);
@@ -278,17 +322,8 @@ async function main(): Promise<void> {
     goal: 3,
     stretchGoal: 2,
   };
-  report['sparseEngine'] = {
-    backend: chosen.name,
-    ...sparseEngine,
-    epochRatioToPytorch: epochRatios(sparseEngine['epochSeconds'] as Record<string, number>, peer.available ? peer.secondsPerEpoch : undefined),
-  };
-  const out = resolve(args.out!);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  const plot = resolve(dirname(out), 'sparse-engine-speedup.svg');
-  writeFileSync(plot, await renderSvg(speedupPlotSpec(sparseEngine['stepSpeedupOverMasked'] as Record<string, unknown>[], chosen.name)));
-  console.log(`wrote ${out} and ${plot}`);
+  report['sparseEngine'] = sparseEngineSection(chosen.name, sparseEngine, peer);
+  await writeReport(report, chosen.name);
 }
 
 await main();
