@@ -5,7 +5,7 @@ import type { LayerShape, MaskUpdatePolicy } from './types.js';
 
 /**
  * What the layer-scope and global counts read: the step, the policy, the distribution, each layer's shape and
- * its active count. {@link UpdateInputs} is one; an engine that does not keep masks (the sparse engine) passes its own.
+ * its active count. The planner's `UpdateInputs` is one; an engine that does not keep masks (the sparse engine) passes its own.
  */
 export interface CountInputs {
   /** The step at which the update happens. */
