@@ -5,6 +5,7 @@ import { findKernelLayers, type KernelLayer, type LayerSelectionOptions, type Pr
 import { resolveLoss, type LossFunction, type LossName } from './losses.js';
 import { createMaskState, type MaskState } from './mask-state.js';
 import { setOptimizerLearningRate } from './optimizer-learning-rate.js';
+import { checkTrainingOptions } from './training-options.js';
 import { checkGivenMasks, initialMasks } from './mask-init.js';
 import { blockBudgets, blockViolation } from './block-groups.js';
 import { ablationViolation } from './fan-in-ablation.js';
@@ -251,19 +252,11 @@ export class SparseTrainer {
   /** Validates the options and finds the masked layers; masks are chosen at the first step. */
   constructor(model: LayersModel, options: SparseTrainerOptions) {
     const { strategy, optimizer } = options;
-    check(strategy != null && typeof strategy === 'object', 'strategy', strategy, 'a SparseStrategy');
-    check(optimizer instanceof tf.Optimizer, 'optimizer', typeof optimizer, 'a tfjs Optimizer');
-    const seed = options.seed ?? 0;
-    check(Number.isInteger(seed), 'seed', seed, 'an integer');
-    const weightDecay = options.weightDecay ?? 0;
-    check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
+    const { seed, weightDecay, nonFinite } = checkTrainingOptions(options);
     const momentumDecay = options.momentumDecay ?? 0.9;
     check(Number.isFinite(momentumDecay) && momentumDecay >= 0 && momentumDecay < 1, 'momentumDecay', momentumDecay, 'a number in [0, 1)');
     const selection = options.selection ?? 'auto';
     check(selection === 'auto' || selection === 'host' || selection === 'device', 'selection', selection, "'auto', 'host' or 'device'");
-    const nonFinite = options.nonFinite ?? 'skip';
-    check(nonFinite === 'skip' || nonFinite === 'throw', 'nonFinite', nonFinite, "'skip' or 'throw'");
-    check(options.onEvent === undefined || typeof options.onEvent === 'function', 'onEvent', typeof options.onEvent, 'a function');
     this.model = model;
     this.strategy = strategy;
     this.optimizer = optimizer;

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   check,
+  checkTrainingOptions,
   flopsReport,
   forwardFlops,
   isUpdateStep,
@@ -101,14 +102,7 @@ export class SparseEngineTrainer {
   /** Holds `source` (a tfjs model of Dense layers, or a described MLP) sparse for training by `options.strategy`. */
   constructor(source: LayersModel | SparseMlpSpec, options: SparseEngineOptions) {
     const { strategy, optimizer } = options;
-    check(strategy != null && typeof strategy === 'object', 'strategy', strategy, 'a SparseStrategy');
-    check(optimizer instanceof tf.Optimizer, 'optimizer', typeof optimizer, 'a tfjs Optimizer');
-    const seed = options.seed ?? 0;
-    check(Number.isInteger(seed), 'seed', seed, 'an integer');
-    const weightDecay = options.weightDecay ?? 0;
-    check(Number.isFinite(weightDecay) && weightDecay >= 0, 'weightDecay', weightDecay, 'a finite number ≥ 0');
-    const nonFinite = options.nonFinite ?? 'skip';
-    check(nonFinite === 'skip' || nonFinite === 'throw', 'nonFinite', nonFinite, "'skip' or 'throw'");
+    const { seed, weightDecay, nonFinite } = checkTrainingOptions(options);
     const randomGrowth = options.randomGrowth ?? 'sampled';
     check(randomGrowth === 'sampled' || randomGrowth === 'masked-order', 'randomGrowth', randomGrowth, "'sampled' or 'masked-order'");
     const fromSpec = !(source instanceof tfl.LayersModel);
