@@ -96,3 +96,6 @@ export { sampleDistinctPositions } from './sample-positions.js';
 export { initialMasks } from './mask-init.js';
 export type { InitialMaskInputs } from './mask-init.js';
 export { setOptimizerLearningRate } from './optimizer-learning-rate.js';
+export { checkTrainingOptions } from './training-options.js';
+export type { TrainingOptionsInput } from './training-options.js';
+export { decodeBase64 } from './decode-base64.js';

@@ -1,3 +1,4 @@
+import { decodeBase64 } from '@topiary/core';
 import { KERNEL_MAXIMUM_PAGES, SINGLE_THREAD_KERNELS_BASE64, THREADED_KERNELS_BASE64 } from './kernel-binaries.js';
 import { logicalCores, sharedMemorySupport, startKernelThreads, type KernelThread } from './kernel-threads.js';
 
@@ -22,15 +23,6 @@ interface KernelExports {
   stopWorkers(): void;
 }
 
-/** Decodes base64 in Node (Buffer) and browsers (atob). */
-function decodeBase64(text: string): Uint8Array {
-  const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: string): Uint8Array } }).Buffer;
-  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64'));
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 const clock = typeof performance === 'object' ? () => performance.now() : () => Date.now();
 

@@ -2,7 +2,7 @@
 // CSR structures lie from DATA_BASE (resident-csr.ts); above them products lay their operands out with a Layout,
 // reserve that much memory (it grows, never shrinks), copy the operands in, call the kernels and copy the result
 // out.
-import { decodeBase64 } from './decode-base64.js';
+import { decodeBase64 } from '@topiary/core';
 import { SPARSE_KERNELS_BASE64, SPARSE_KERNELS_MAXIMUM_PAGES } from './sparse-binary.js';
 
 const PAGE = 65536;
