@@ -1,12 +1,10 @@
 import { closedObject, componentOption, createComponent, defineComponent } from '@topiary/core';
 import type { SparseStrategy } from '@topiary/core';
-import { uniform } from '@topiary/distributions';
-import { magnitudeDrop } from '@topiary/drop';
 import { gradientGrow } from '@topiary/grow';
 import type { z } from 'zod';
 import { defaultGrowInit, dropFractionSchedule } from './common.js';
 import { dropScheduleField, fractionField, presetFields, updateScopeField } from './fields.js';
-import { pruningWindow, pruningWindowFields, refinePruningWindow } from './magnitude-pruning.js';
+import { magnitudePruningDescriptor, pruningWindow, pruningWindowFields, refinePruningWindow } from './magnitude-pruning.js';
 
 // Defaults. GraNet (Liu et al., NeurIPS 2021) is gradual magnitude pruning with the cubic schedule of Zhu & Gupta
 // (2017), s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³, from a dense (s_i = 0) or sparse start, global pruning,
@@ -49,22 +47,19 @@ export const granetDescriptor = defineComponent({
   options: granetOptions,
   example: { sparsity: 0.9, totalSteps: 1000 },
   create: (options, context): SparseStrategy => {
-    const window = pruningWindow(options, context?.path ?? 'granet');
-    const scope = options.scope ?? GRANET_DEFAULT_SCOPE;
+    const path = context?.path ?? 'granet';
+    // gradual magnitude pruning (global by default), with the regeneration on top
+    const pruning = magnitudePruningDescriptor.create({ ...options, scope: options.scope ?? GRANET_DEFAULT_SCOPE }, { path });
+    const window = pruningWindow(options, path);
     return {
+      ...pruning,
       name: 'granet',
-      sparsity: options.sparsity,
-      distribution: options.distribution ?? uniform(),
-      init: { kind: 'dense' },
       update: {
-        schedule: window.schedule,
-        drop: magnitudeDrop(),
+        ...pruning.update!,
         grow: gradientGrow(),
         growInit: defaultGrowInit(options),
-        targetSparsity: window.targetSparsity,
         // r decays over the pruning steps [t0, t0 + nΔt]: 0 at the last one, which only prunes
         dropFraction: dropFractionSchedule(options.dropSchedule ?? 'cosine', options.dropFraction ?? GRANET_DEFAULT_DROP_FRACTION, { begin: window.begin, end: window.end, every: window.every }),
-        ...(scope === 'global' ? { scope: 'global' as const } : {}),
       },
     };
   },
