@@ -5,6 +5,7 @@
 // every variant runs in interleaved blocks in one process (the machines are shared and noisy); the medians, the
 // ratios between them, the crossover sparsity and the bytes per nonzero go to the JSON and a markdown table.
 // Run: node --import tsx --conditions=@topiary/source benchmarks/perf/sparse-kernels.ts [--out file] [--quick]
+import { Rng } from '@topiary/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
@@ -40,13 +41,8 @@ interface Variant {
 }
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = Rng.fromSeed(seed);
+  return () => rng.float();
 }
 
 /** The three sparse products, writing into arrays made once (`out`), as an engine writes into tensor memory. */

@@ -7,6 +7,7 @@
 // csr is the format the package ships (SparseKernel); the others are built here from it.
 // Every variant of a layer runs in interleaved rounds in one process; the medians go to the JSON.
 // Run: node --import tsx --conditions=@topiary/source packages/sparse/scripts/compare-layouts.ts [--out file] [--quick]
+import { Rng } from '@topiary/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,13 +34,8 @@ type Product = (typeof PRODUCTS)[number];
 type Variant = Record<Product, () => void>;
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = Rng.fromSeed(seed);
+  return () => rng.float();
 }
 
 function tsVariants(kernel: SparseKernel, csc: CompressedColumns, x: Float32Array, dy: Float32Array): Record<string, Variant> {

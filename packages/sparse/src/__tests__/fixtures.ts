@@ -1,5 +1,6 @@
 // Shared pieces of the tests: seeded layers and operands, the dense tfjs (cpu) reference of each product on the
 // masked kernel, and the relative error max|Δ| / max|ref| the products are held to.
+import { Rng } from '@topiary/core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseKernel } from '../kernel/sparse-kernel.js';
@@ -7,15 +8,10 @@ import { SparseKernel } from '../kernel/sparse-kernel.js';
 /** The tolerance of every product against tfjs: max|Δ| / max|ref|. */
 export const TOLERANCE = 1e-5;
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
+/** A seeded uniform generator in [0, 1) (core's Rng). */
 export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = Rng.fromSeed(seed);
+  return () => rng.float();
 }
 
 /** One layer and a batch of operands for its products. */
