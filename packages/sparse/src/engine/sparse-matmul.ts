@@ -31,16 +31,18 @@ export function sparseMatMul(layer: SparseLayer, x: tf.Tensor, products: SparseP
   const op = tf.customGrad(((xIn: tf.Tensor, values: tf.Tensor, save: tf.GradSaveFunc) => {
     const batch = xIn.shape[0]!;
     const kernel = layer.structure.withValues(hostValues(values));
-    const y = products.forward(kernel, hostValues(xIn), batch);
-    save([xIn]);
+    // read once: the forward product and the sampled gradient use the same host copy of X
+    const xValues = hostValues(xIn);
+    const y = products.forward(kernel, xValues, batch);
+    save([]);
     return {
       value: tf.tensor2d(y, [batch, outputs]),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const dyValues = hostValues(dy as tf.Tensor);
-        const xValues = hostValues(saved[0]!);
         const dx = products.backwardInput(kernel, dyValues, batch);
         const dw = products.sampledGradient(kernel, xValues, dyValues, batch);
-        capture?.({ x: xValues.slice(), dy: dyValues.slice(), batch, sampled: dw.slice() });
+        // dw is the product's own new array; X and dY may be views of tensor memory, so they are copied
+        capture?.({ x: xValues.slice(), dy: dyValues.slice(), batch, sampled: dw });
         return [tf.tensor2d(dx, [batch, inputs]), tf.tensor1d(dw)];
       },
     };
