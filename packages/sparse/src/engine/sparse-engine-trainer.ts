@@ -30,7 +30,9 @@ import { layersFromModel, layersFromSpec } from './initial-layers.js';
 import { checkMlpSpec, type SparseMlpSpec } from './network-spec.js';
 import { remapOptimizerState } from './optimizer-remap.js';
 import type { SparseLayer } from './sparse-layer.js';
+import { fusedStepGradients, resolveStepPath, type FusedLoss, type StepChoice, type StepPath } from './fused-step.js';
 import { sparseMatMul, type LayerCapture } from './sparse-matmul.js';
+import { graphStepGradients } from './step-gradients.js';
 import { planSparseUpdate, type RandomGrowth } from './sparse-update.js';
 import { checkSparseStrategy } from './supported-strategy.js';
 
@@ -58,6 +60,12 @@ export interface SparseEngineOptions {
    * masked engine's positions, in O(inputs · outputs) time per update (O(k) memory). @default 'sampled'
    */
   readonly randomGrowth?: RandomGrowth;
+  /**
+   * How a step runs: `fused` computes forward, loss, backward, finiteness and weight decay in host loops (no tfjs
+   * graph; the optimizer still steps through `applyGradients`), `graph` by tfjs ops and `tf.variableGrads`, `auto`
+   * fused when the loss is one it computes (a named loss, not a function). `fused` where it cannot run throws, naming why. @default 'auto'
+   */
+  readonly step?: StepChoice;
 }
 
 let engines = 0;
@@ -80,6 +88,8 @@ export class SparseEngineTrainer {
   /** The optimizer. */
   readonly optimizer: tf.Optimizer;
   private readonly loss: LossFunction;
+  private readonly path: StepPath;
+  private readonly lossName: FusedLoss | undefined;
   private readonly weightDecay: number;
   private readonly nonFinite: 'skip' | 'throw';
   private readonly onEvent: TrainerEventListener | undefined;
@@ -111,6 +121,8 @@ export class SparseEngineTrainer {
     this.strategy = strategy;
     this.optimizer = optimizer;
     this.loss = resolveLoss(options.loss);
+    this.path = resolveStepPath(options.step ?? 'auto', options.loss);
+    this.lossName = this.path === 'fused' ? (options.loss as FusedLoss) : undefined;
     this.weightDecay = weightDecay;
     this.nonFinite = nonFinite;
     this.onEvent = options.onEvent;
@@ -126,6 +138,11 @@ export class SparseEngineTrainer {
   /** Steps taken so far. */
   get stepCount(): number {
     return this.steps;
+  }
+
+  /** The path steps run on: `fused` (host loops) or `graph` (tfjs ops), as the `step` option resolved. */
+  get stepPath(): StepPath {
+    return this.path;
   }
 
   /** Whether the layers are built (at the first step, or by {@link SparseEngineTrainer.initialize}). */
@@ -185,32 +202,22 @@ export class SparseEngineTrainer {
     const captures: (LayerCapture | undefined)[] = layers.map(() => undefined);
     const keep = updateNow && this.needsGradientAtUpdate;
     const trainable = this.trainable();
-    const { value, grads } = tf.variableGrads(() => this.loss(y, this.forward(x, keep ? captures : undefined)), trainable);
-    const probe = tf.tidy(() => {
-      const finite = [value, ...trainable.map((v) => grads[v.name]!)].map((t) => tf.all(tf.isFinite(t)));
-      return tf.stack([tf.reshape(tf.cast(value, 'float32'), []), tf.cast(tf.all(tf.stack(finite)), 'float32')]);
-    });
-    const [loss, allFinite] = (await probe.data()) as Float32Array;
-    probe.dispose();
-    value.dispose();
-    if (allFinite !== 1) {
-      tf.dispose(grads);
+    const kept = keep ? captures : undefined;
+    const gradients =
+      this.path === 'fused'
+        ? fusedStepGradients(layers, trainable, this.productsValue!, this.lossName!, x, y, this.weightDecay, kept)
+        : await graphStepGradients(trainable, () => this.loss(y, this.forward(x, kept)), this.weightDecay);
+    const loss = gradients.loss;
+    if (!gradients.finite) {
+      gradients.discard();
       this.skippedSteps++;
       const what = Number.isFinite(loss) ? 'a gradient is not finite' : `the loss is ${loss}`;
       if (this.nonFinite === 'throw') throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
-      const skipped: StepResult = { step, loss: loss!, maskUpdated: false, skipped: true };
+      const skipped: StepResult = { step, loss, maskUpdated: false, skipped: true };
       this.emitStep(skipped, started, learningRate, undefined);
       return skipped;
     }
-    // the gradients themselves, or with weight decay new tensors (no copy of an nnz-sized gradient without decay)
-    const ordered = tf.tidy(() =>
-      trainable.map((variable) => {
-        const g = grads[variable.name]!;
-        return { name: variable.name, tensor: this.weightDecay > 0 ? tf.keep(tf.add(g, tf.mul(variable, this.weightDecay))) : g };
-      }),
-    );
-    this.optimizer.applyGradients(ordered);
-    tf.dispose([...Object.values(grads), ...ordered.map((e) => e.tensor)].filter((t, i, all) => all.indexOf(t) === i));
+    gradients.apply(this.optimizer);
 
     const batch = x.shape[0]!;
     this.trainingFlops += batch * trainingStepFlops(this.sparseForwardFlops(), this.denseForwardFlops(), keep);
@@ -224,7 +231,7 @@ export class SparseEngineTrainer {
       event = outcome.event;
     }
     this.steps++;
-    const result: StepResult = { step, loss: loss!, maskUpdated, skipped: false };
+    const result: StepResult = { step, loss, maskUpdated, skipped: false };
     this.emitStep(result, started, learningRate, event);
     return result;
   }
