@@ -18,11 +18,11 @@ interface Stepper {
   dispose(): void;
 }
 
-/** Sparse-engine RigL (ERK, ΔT 100) on LeNet-300-100 at `sparsity`, momentum SGD, the default products (WASM SIMD). */
-async function sparseRigl(sparsity: number): Promise<{ trainer: SparseEngineTrainer; release: () => void }> {
+/** Sparse-engine RigL (ERK, ΔT 100) on LeNet-300-100 at `sparsity`, momentum SGD, the default products (WASM SIMD), the step on `step` (default: fused). */
+async function sparseRigl(sparsity: number, step: 'auto' | 'fused' | 'graph' = 'auto'): Promise<{ trainer: SparseEngineTrainer; release: () => void }> {
   const model = buildModel(LENET, 0);
   const optimizer = tf.train.momentum(0.01, 0.9);
-  const trainer = new SparseEngineTrainer(model, { strategy: rigl({ sparsity, totalSteps: 100_000, updateEvery: 100 }), optimizer, loss: 'categoricalCrossentropy', products: await sparseProducts() });
+  const trainer = new SparseEngineTrainer(model, { strategy: rigl({ sparsity, totalSteps: 100_000, updateEvery: 100 }), optimizer, loss: 'categoricalCrossentropy', products: await sparseProducts(), step });
   await trainer.initialize();
   return { trainer, release: () => { trainer.dispose(); optimizer.dispose(); model.dispose(); } };
 }
@@ -53,12 +53,14 @@ function crossover(rows: readonly { sparsity: number; speedup: number }[]): numb
  * Seconds of one 600-step epoch (batch 100, six mask updates) of sparse-engine RigL at each sparsity, as the masked
  * epoch in wasm-kernels.ts is measured: 101 warm-up steps, then the faster of two epochs.
  */
-async function epochs(quick: boolean): Promise<Record<string, number>> {
+async function epochs(quick: boolean): Promise<{ seconds: Record<string, number>; stepPath: string }> {
   const batches = randomBatches(10, [784]);
   const steps = quick ? 200 : 600;
   const out: Record<string, number> = {};
+  let stepPath = '';
   for (const sparsity of [0.95, 0.98]) {
     const { trainer, release } = await sparseRigl(sparsity);
+    stepPath = trainer.stepPath;
     await timeSteps(trainer, batches, 101);
     let best = Infinity;
     for (let round = 0; round < 2; round++) best = Math.min(best, ((await timeSteps(trainer, batches, steps)) / 1000) * (600 / steps));
@@ -66,7 +68,7 @@ async function epochs(quick: boolean): Promise<Record<string, number>> {
     release();
   }
   disposeBatches(batches);
-  return out;
+  return { seconds: out, stepPath };
 }
 
 /** Step time of both engines per sparsity: blocks of 100 steps (one mask update each), interleaved, medians. */
@@ -94,6 +96,34 @@ async function stepSpeedups(quick: boolean): Promise<{ rows: Record<string, unkn
   disposeBatches(batches);
   const cross = crossover(rows);
   return { rows, crossoverSparsity: cross === undefined || Number.isNaN(cross) ? null : cross };
+}
+
+/**
+ * Step time of the fused step (host loops) against the graph step (tfjs ops) of the same RigL run at 0.95 and 0.98:
+ * blocks of 100 steps (one mask update each), interleaved, medians; the fused epoch is 600 of its steps.
+ */
+async function stepPaths(quick: boolean): Promise<Record<string, unknown>[]> {
+  const batches = randomBatches(10, [784]);
+  const rounds = quick ? 2 : 5;
+  const rows: Record<string, unknown>[] = [];
+  for (const sparsity of [0.95, 0.98]) {
+    const graph = await sparseRigl(sparsity, 'graph');
+    const fused = await sparseRigl(sparsity, 'fused');
+    await timeSteps(graph.trainer, batches, 101);
+    await timeSteps(fused.trainer, batches, 101);
+    const times = { graph: [] as number[], fused: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      times.graph.push((await timeSteps(graph.trainer, batches, 100)) / 100);
+      times.fused.push((await timeSteps(fused.trainer, batches, 100)) / 100);
+    }
+    graph.release();
+    fused.release();
+    const row = { sparsity, graphStepMs: median(times.graph), fusedStepMs: median(times.fused), speedup: median(times.graph) / median(times.fused), fusedEpochSecondsEstimate: (median(times.fused) * 600) / 1000 };
+    rows.push(row);
+    console.log('sparse engine step paths', row);
+  }
+  disposeBatches(batches);
+  return rows;
 }
 
 /** Bytes the engine holds per nonzero for LeNet-300-100 RigL at 0.98 with momentum SGD: values, column indices, row pointers and the momentum slots. */
@@ -125,8 +155,9 @@ function memoryAt(nonzeros: number): Record<string, unknown> {
 
 /** The sparse engine's report; `pytorchSecondsPerEpoch` (the peer's, from the same run) gives the epoch ratios. */
 export async function sparseEngineReport(quick: boolean): Promise<Record<string, unknown>> {
-  const epochSeconds = await epochs(quick);
+  const { seconds: epochSeconds, stepPath } = await epochs(quick);
   console.log('sparse engine epochs', epochSeconds);
+  const paths = await stepPaths(quick);
   const steps = await stepSpeedups(quick);
   const bytes = await bytesPerNonzero();
   console.log('sparse engine bytes', bytes);
@@ -140,6 +171,8 @@ export async function sparseEngineReport(quick: boolean): Promise<Record<string,
   return {
     products: (await sparseProducts()).implementation,
     epochSeconds,
+    stepPath,
+    fusedOverGraphStep: paths,
     stepSpeedupOverMasked: steps.rows,
     crossoverSparsity: steps.crossoverSparsity,
     bytesPerNonzero: bytes,
