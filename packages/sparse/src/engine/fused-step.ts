@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { check, type LossFunction, type LossName } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import type { SparseActivation } from './activations.js';
+import { hostOptimizerStep } from './host-optimizer.js';
 import type { SparseLayer } from './sparse-layer.js';
 import type { LayerCapture } from './sparse-matmul.js';
 import type { StepGradients } from './step-gradients.js';
@@ -325,8 +326,9 @@ export function fusedGradients(layers: readonly SparseLayer[], products: SparseP
 
 /**
  * The fused step as {@link StepGradients}: {@link fusedGradients}, then at `apply` weight decay on the host
- * (g + λ·w, float32 as tfjs's mul and add) and the gradients as tensors to `optimizer.applyGradients`, so any
- * tfjs optimizer steps with its own state exactly as in the graph path.
+ * (g + λ·w, float32 as tfjs's mul and add) and the optimizer's step: tfjs's SGD and momentum on the host with the
+ * optimizer's own variables (`hostOptimizerStep`, the same float32 operations), any other optimizer by
+ * `applyGradients` with the gradients as tensors, so each steps with its own state exactly as in the graph path.
  */
 export function fusedStepGradients(layers: readonly SparseLayer[], variables: readonly tf.Variable[], products: SparseProducts, loss: FusedLoss, x: tf.Tensor, y: tf.Tensor, weightDecay: number, captures: (LayerCapture | undefined)[] | undefined): StepGradients {
   const step = fusedGradients(layers, products, loss, x, y, captures);
@@ -335,16 +337,15 @@ export function fusedStepGradients(layers: readonly SparseLayer[], variables: re
     loss: step.loss,
     finite: step.finite,
     apply(optimizer) {
-      const named = variables.map((variable, j) => {
-        let g = step.gradients[j]!;
-        if (decay > 0) {
-          const v = step.weights[j]!;
-          const decayed = new Float32Array(g.length);
-          for (let k = 0; k < g.length; k++) decayed[k] = g[k]! + f32(v[k]! * decay);
-          g = decayed;
-        }
-        return { name: variable.name, tensor: tf.tensor1d(g, 'float32') };
+      const gradients = step.gradients.map((g, j) => {
+        if (decay === 0) return g;
+        const v = step.weights[j]!;
+        const decayed = new Float32Array(g.length);
+        for (let k = 0; k < g.length; k++) decayed[k] = g[k]! + f32(v[k]! * decay);
+        return decayed;
       });
+      if (hostOptimizerStep(optimizer, variables, gradients, step.weights)) return;
+      const named = variables.map((variable, j) => ({ name: variable.name, tensor: tf.tensor1d(gradients[j]!, 'float32') }));
       try {
         optimizer.applyGradients(named);
       } finally {
