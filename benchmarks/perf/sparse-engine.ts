@@ -39,6 +39,18 @@ async function timeSteps(trainer: Stepper, batches: Batch[], steps: number): Pro
   return performance.now() - start;
 }
 
+/** Median ms per step of `a` and of `b` over `rounds` blocks of 100 steps, interleaved, after 101 warm-up steps each. */
+async function interleavedStepMs(a: Stepper, b: Stepper, batches: Batch[], rounds: number): Promise<[number, number]> {
+  await timeSteps(a, batches, 101);
+  await timeSteps(b, batches, 101);
+  const times: [number[], number[]] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    times[0].push((await timeSteps(a, batches, 100)) / 100);
+    times[1].push((await timeSteps(b, batches, 100)) / 100);
+  }
+  return [median(times[0]), median(times[1])];
+}
+
 /** The sparsity at which speedup crosses 1, by linear interpolation between measured rows; undefined when it never does. */
 function crossover(rows: readonly { sparsity: number; speedup: number }[]): number | undefined {
   for (let i = 1; i < rows.length; i++) {
@@ -80,16 +92,10 @@ async function stepSpeedups(quick: boolean): Promise<{ rows: Record<string, unkn
   for (const sparsity of sparsities) {
     const masked = maskedRigl(sparsity);
     const sparse = await sparseRigl(sparsity);
-    await timeSteps(masked.trainer, batches, 101);
-    await timeSteps(sparse.trainer, batches, 101);
-    const times = { masked: [] as number[], sparse: [] as number[] };
-    for (let r = 0; r < rounds; r++) {
-      times.masked.push((await timeSteps(masked.trainer, batches, 100)) / 100);
-      times.sparse.push((await timeSteps(sparse.trainer, batches, 100)) / 100);
-    }
+    const [maskedStepMs, sparseStepMs] = await interleavedStepMs(masked.trainer, sparse.trainer, batches, rounds);
     masked.release();
     sparse.release();
-    const row = { sparsity, maskedStepMs: median(times.masked), sparseStepMs: median(times.sparse), speedup: median(times.masked) / median(times.sparse) };
+    const row = { sparsity, maskedStepMs, sparseStepMs, speedup: maskedStepMs / sparseStepMs };
     rows.push(row);
     console.log('sparse engine step', row);
   }
@@ -109,16 +115,10 @@ async function stepPaths(quick: boolean): Promise<Record<string, unknown>[]> {
   for (const sparsity of [0.95, 0.98]) {
     const graph = await sparseRigl(sparsity, 'graph');
     const fused = await sparseRigl(sparsity, 'fused');
-    await timeSteps(graph.trainer, batches, 101);
-    await timeSteps(fused.trainer, batches, 101);
-    const times = { graph: [] as number[], fused: [] as number[] };
-    for (let r = 0; r < rounds; r++) {
-      times.graph.push((await timeSteps(graph.trainer, batches, 100)) / 100);
-      times.fused.push((await timeSteps(fused.trainer, batches, 100)) / 100);
-    }
+    const [graphStepMs, fusedStepMs] = await interleavedStepMs(graph.trainer, fused.trainer, batches, rounds);
     graph.release();
     fused.release();
-    const row = { sparsity, graphStepMs: median(times.graph), fusedStepMs: median(times.fused), speedup: median(times.graph) / median(times.fused), fusedEpochSecondsEstimate: (median(times.fused) * 600) / 1000 };
+    const row = { sparsity, graphStepMs, fusedStepMs, speedup: graphStepMs / fusedStepMs, fusedEpochSecondsEstimate: (fusedStepMs * 600) / 1000 };
     rows.push(row);
     console.log('sparse engine step paths', row);
   }
