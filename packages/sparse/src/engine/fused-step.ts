@@ -3,6 +3,7 @@ import { check, type LossFunction, type LossName } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import type { SparseActivation } from './activations.js';
 import { hostOptimizerStep } from './host-optimizer.js';
+import { hostFloats } from './host-values.js';
 import type { SparseLayer } from './sparse-layer.js';
 import type { LayerCapture } from './sparse-matmul.js';
 import type { StepGradients } from './step-gradients.js';
@@ -53,12 +54,6 @@ export interface FusedGradients {
 }
 
 const f32 = Math.fround;
-
-/** A tensor's values as float32 on the host (a view or a copy of host memory on the cpu and wasm backends). */
-function hostFloats(t: tf.Tensor): Float32Array {
-  const values = t.dataSync();
-  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-}
 
 // Each loop is its own small function, so that V8 optimises it for the one operation it does (a function holding
 // every case deoptimises when a case it has not run yet starts).

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hostFloats } from './host-values.js';
 
 // tfjs's SGD and momentum steps done on the host for the fused step: the same float32 operations in the same order as
 // SGDOptimizer.applyGradients and MomentumOptimizer.applyGradients (tfjs-core 4), written into the optimizer's own
@@ -20,11 +21,6 @@ interface MomentumFields extends SgdFields {
 }
 
 const f32 = Math.fround;
-
-/** A tensor's float32 values on the host (a view or a copy of host memory on the cpu and wasm backends). */
-function hostFloats(t: tf.Tensor): Float32Array {
-  return t.dataSync() as Float32Array;
-}
 
 /** Gives `variable` the values `values` (a new tensor, assigned and released: the variable keeps the data). */
 function assignValues(variable: tf.Variable, values: Float32Array): void {

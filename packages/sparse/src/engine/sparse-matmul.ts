@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SparseProducts } from '../products/sparse-products.js';
+import { hostFloats } from './host-values.js';
 import type { SparseLayer } from './sparse-layer.js';
 
 /** What a step keeps of one sparse layer for the mask update after it: the layer's input and output gradient of the batch, and dW at the nonzeros. */
@@ -14,13 +15,6 @@ export interface LayerCapture {
   readonly sampled: Float32Array;
 }
 
-/** Reads a tensor's values on the host: the products run on host memory (cpu and wasm backends, checked by the trainer). */
-function hostValues(t: tf.Tensor): Float32Array {
-  // the sparse engine's kernels run on the host: on the cpu and wasm backends this read is a view or an O(size)
-  // copy of host memory, not a device synchronisation (the trainer refuses other backends)
-  return t.dataSync() as Float32Array;
-}
-
 /**
  * X·W for a sparse layer as a tfjs op with a gradient: forward by the sparse product, backward dX = dY·Wᵀ and
  * dW at the nonzeros only (sampled dense-dense product), both from the same products. `capture`, when given,
@@ -30,15 +24,15 @@ export function sparseMatMul(layer: SparseLayer, x: tf.Tensor, products: SparseP
   const { inputs, outputs } = { inputs: layer.shape.fanIn, outputs: layer.shape.fanOut };
   const op = tf.customGrad(((xIn: tf.Tensor, values: tf.Tensor, save: tf.GradSaveFunc) => {
     const batch = xIn.shape[0]!;
-    const kernel = layer.structure.withValues(hostValues(values));
+    const kernel = layer.structure.withValues(hostFloats(values));
     // read once: the forward product and the sampled gradient use the same host copy of X
-    const xValues = hostValues(xIn);
+    const xValues = hostFloats(xIn);
     const y = products.forward(kernel, xValues, batch);
     save([]);
     return {
       value: tf.tensor2d(y, [batch, outputs]),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const dyValues = hostValues(dy as tf.Tensor);
+        const dyValues = hostFloats(dy as tf.Tensor);
         const dx = products.backwardInput(kernel, dyValues, batch);
         const dw = products.sampledGradient(kernel, xValues, dyValues, batch);
         // dw is the product's own new array; X and dY may be views of tensor memory, so they are copied
