@@ -16,3 +16,5 @@ export type { LayerCapture } from './engine/sparse-matmul.js';
 export { checkSparseStrategy, sparseDropKinds, sparseGrowKinds } from './engine/supported-strategy.js';
 export type { RandomGrowth } from './engine/sparse-update.js';
 export { RunningTopK } from './engine/running-top-k.js';
+export { chooseEngine, initialSparsity, SPARSE_ENGINE_CROSSOVER } from './engine/choose-engine.js';
+export type { ChooseEngineOptions, EngineChoice, EngineName } from './engine/choose-engine.js';
