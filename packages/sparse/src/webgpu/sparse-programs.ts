@@ -133,8 +133,8 @@ export class GrowCandidatesProgram extends FlatProgram {
       let mid = (lo + hi) / 2;
       if (columnIndices[mid] < o) { lo = mid + 1; } else { hi = mid; }
     }
-    let active = lo < rowPointers[i + 1] && columnIndices[lo] == o && dropped[lo] == 0;
-    result[index] = select(abs(f32(tile[index])), -1.0, active);
+    let isActive = lo < rowPointers[i + 1] && columnIndices[lo] == o && dropped[lo] == 0;
+    result[index] = select(abs(f32(tile[index])), -1.0, isActive);
   }
 `;
   }
