@@ -79,28 +79,30 @@ function batchOf(what: string, name: string, t: tf.Tensor): number {
   return batch;
 }
 
+/**
+ * One product of an operand [batch, width] with W (forward) or Wᵀ (dX), checked: the operand named `name` must be
+ * [batch, width] and `values` nnz floats; an empty structure gives zeros [batch, resultWidth].
+ */
+function weightProduct(what: string, structure: DeviceStructure, name: string, operand: tf.Tensor, values: tf.Tensor, width: number, resultWidth: number, run: () => tf.Tensor): tf.Tensor2D {
+  checkDevice(what, structure);
+  const batch = batchOf(what, name, operand);
+  checkOperand(what, name, operand, [batch, width]);
+  checkOperand(what, 'values', values, [structure.nnz]);
+  return (structure.nnz === 0 ? tf.zeros([batch, resultWidth]) : run()) as tf.Tensor2D;
+}
+
 /** Y = X·W on the device (WGSL, gathered along CSC columns): x [batch, inputs], values (nnz, CSR order) → [batch, outputs]. */
 export function webGpuForward(structure: DeviceStructure, x: tf.Tensor, values: tf.Tensor): tf.Tensor2D {
-  const what = 'webGpuForward';
-  checkDevice(what, structure);
-  const batch = batchOf(what, 'x', x);
-  checkOperand(what, 'x', x, [batch, structure.inputs]);
-  checkOperand(what, 'values', values, [structure.nnz]);
-  if (structure.nnz === 0) return tf.zeros([batch, structure.outputs]);
-  const inputs = { x, weights: values, columnPointers: structure.columnPointers, cscRows: structure.cscRows, cscEntries: structure.cscEntries };
-  return tf.engine().runKernel(SPARSE_WEBGPU_KERNELS.forward, inputs, { outputs: structure.outputs }) as tf.Tensor2D;
+  return weightProduct('webGpuForward', structure, 'x', x, values, structure.inputs, structure.outputs, () =>
+    tf.engine().runKernel(SPARSE_WEBGPU_KERNELS.forward, { x, weights: values, columnPointers: structure.columnPointers, cscRows: structure.cscRows, cscEntries: structure.cscEntries }, { outputs: structure.outputs }) as tf.Tensor,
+  );
 }
 
 /** dX = dY·Wᵀ on the device (WGSL, gathered along CSR rows): dy [batch, outputs], values (nnz) → [batch, inputs]. */
 export function webGpuBackwardInput(structure: DeviceStructure, dy: tf.Tensor, values: tf.Tensor): tf.Tensor2D {
-  const what = 'webGpuBackwardInput';
-  checkDevice(what, structure);
-  const batch = batchOf(what, 'dy', dy);
-  checkOperand(what, 'dy', dy, [batch, structure.outputs]);
-  checkOperand(what, 'values', values, [structure.nnz]);
-  if (structure.nnz === 0) return tf.zeros([batch, structure.inputs]);
-  const inputs = { dy, weights: values, rowPointers: structure.rowPointers, columnIndices: structure.columnIndices };
-  return tf.engine().runKernel(SPARSE_WEBGPU_KERNELS.backwardInput, inputs, { inputs: structure.inputs }) as tf.Tensor2D;
+  return weightProduct('webGpuBackwardInput', structure, 'dy', dy, values, structure.outputs, structure.inputs, () =>
+    tf.engine().runKernel(SPARSE_WEBGPU_KERNELS.backwardInput, { dy, weights: values, rowPointers: structure.rowPointers, columnIndices: structure.columnIndices }, { inputs: structure.inputs }) as tf.Tensor,
+  );
 }
 
 /** dW = Xᵀ·dY at the stored entries on the device (WGSL, one invocation per entry): → nnz floats in CSR order. */
