@@ -51,7 +51,7 @@ export interface SparseEngineOptions {
   readonly nonFinite?: 'skip' | 'throw';
   /** Receives step and mask-update events, as from `SparseTrainer`. @default no listener */
   readonly onEvent?: TrainerEventListener;
-  /** The products (`sparseProducts()`: WASM SIMD where available, else TypeScript). @default made at initialisation */
+  /** The host products (`sparseProducts()`: WASM SIMD where available, else TypeScript); on the webgpu backend the WGSL products run instead. @default made at initialisation */
   readonly products?: SparseProducts;
   /**
    * How random growth (SET) draws: `sampled` (default) draws k inactive positions in expected O(k); `masked-order`
