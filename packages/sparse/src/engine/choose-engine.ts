@@ -13,7 +13,7 @@ export type EngineName = 'masked' | 'sparse';
  */
 export const SPARSE_ENGINE_CROSSOVER = 0.72;
 
-/** Backends on which the sparse engine runs its products. */
+/** Backends on which the crossover was measured (the engine also runs on webgpu, where no GPU measurement exists yet). */
 const SPARSE_ENGINE_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 /** What {@link chooseEngine} decided and why, in one sentence. */
@@ -53,14 +53,14 @@ export function initialSparsity(strategy: SparseStrategy): number {
 
 /**
  * Chooses the engine for a run (the bench's `engine: 'auto'`): the sparse engine when it can hold the model (a
- * stack of Dense layers), run the strategy and the backend, and the first masks are at least `crossover` sparse,
+ * stack of Dense layers) and run the strategy, the backend is cpu or wasm (where the crossover is measured), and the first masks are at least `crossover` sparse,
  * where it is measured faster; the masked engine otherwise. Decided once, before training.
  */
 export function chooseEngine(model: LayersModel, strategy: SparseStrategy, options: ChooseEngineOptions): EngineChoice {
   const crossover = options.crossover ?? SPARSE_ENGINE_CROSSOVER;
   if (!(crossover >= 0 && crossover <= 1)) throw new Error(`chooseEngine: crossover must be a number in [0, 1] (got ${String(crossover)})`);
   if (!SPARSE_ENGINE_BACKENDS.has(options.backend)) {
-    return { engine: 'masked', reason: `backend '${options.backend}': the sparse engine runs on cpu and wasm` };
+    return { engine: 'masked', reason: `backend '${options.backend}': the sparse engine is measured faster only on cpu and wasm (its WGSL kernels have no GPU measurement yet)` };
   }
   try {
     modelDenseLayers(model);

@@ -30,7 +30,8 @@ import { layersFromModel, layersFromSpec } from './initial-layers.js';
 import { checkMlpSpec, type SparseMlpSpec } from './network-spec.js';
 import { remapOptimizerState } from './optimizer-remap.js';
 import type { SparseLayer } from './sparse-layer.js';
-import { sparseMatMul, type LayerCapture } from './sparse-matmul.js';
+import { sparseMatMul } from './sparse-matmul.js';
+import { releaseCaptures, type StepCapture } from './step-capture.js';
 import { planSparseUpdate, type RandomGrowth } from './sparse-update.js';
 import { checkSparseStrategy } from './supported-strategy.js';
 
@@ -50,7 +51,7 @@ export interface SparseEngineOptions {
   readonly nonFinite?: 'skip' | 'throw';
   /** Receives step and mask-update events, as from `SparseTrainer`. @default no listener */
   readonly onEvent?: TrainerEventListener;
-  /** The products (`sparseProducts()`: WASM SIMD where available, else TypeScript). @default made at initialisation */
+  /** The host products (`sparseProducts()`: WASM SIMD where available, else TypeScript); on the webgpu backend the WGSL products run instead. @default made at initialisation */
   readonly products?: SparseProducts;
   /**
    * How random growth (SET) draws: `sampled` (default) draws k inactive positions in expected O(k); `masked-order`
@@ -62,8 +63,8 @@ export interface SparseEngineOptions {
 
 let engines = 0;
 
-/** Backends whose tensors live in host memory, where the sparse products read and write them. */
-const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+/** Backends the engine runs on: host memory (cpu, wasm) with the host products, webgpu with the WGSL products. */
+const ENGINE_BACKENDS = new Set(['cpu', 'wasm', 'webgpu']);
 
 /**
  * Truly sparse training of a stack of Dense layers: every kernel is held as its nonzeros (CSR, 8 bytes per
@@ -155,8 +156,8 @@ export class SparseEngineTrainer {
     this.assertUsable();
     if (this.layersValue) return;
     const backend = tf.getBackend();
-    if (!HOST_BACKENDS.has(backend)) {
-      throw new Error(`sparse engine: backend '${backend}' is not supported; its products run on host memory, so it needs the 'cpu' or 'wasm' backend (WebGPU kernels are not built yet: use the masked engine there)`);
+    if (!ENGINE_BACKENDS.has(backend)) {
+      throw new Error(`sparse engine: backend '${backend}' is not supported; it needs 'cpu' or 'wasm' (host products) or 'webgpu' (WGSL products): use the masked engine there`);
     }
     this.productsValue ??= await sparseProducts();
     const source = this.source!;
@@ -182,7 +183,7 @@ export class SparseEngineTrainer {
     const step = this.steps;
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
-    const captures: (LayerCapture | undefined)[] = layers.map(() => undefined);
+    const captures: (StepCapture | undefined)[] = layers.map(() => undefined);
     const keep = updateNow && this.needsGradientAtUpdate;
     const trainable = this.trainable();
     const { value, grads } = tf.variableGrads(() => this.loss(y, this.forward(x, keep ? captures : undefined)), trainable);
@@ -195,6 +196,7 @@ export class SparseEngineTrainer {
     value.dispose();
     if (allFinite !== 1) {
       tf.dispose(grads);
+      releaseCaptures(captures);
       this.skippedSteps++;
       const what = Number.isFinite(loss) ? 'a gradient is not finite' : `the loss is ${loss}`;
       if (this.nonFinite === 'throw') throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
@@ -219,7 +221,7 @@ export class SparseEngineTrainer {
     let event: TrainerMaskUpdateEvent | undefined;
     if (updateNow) {
       this.scheduledUpdates++;
-      const outcome = await this.updateMasks(step, captures);
+      const outcome = await this.updateMasks(step, captures).finally(() => releaseCaptures(captures));
       maskUpdated = outcome.changed;
       event = outcome.event;
     }
@@ -300,7 +302,7 @@ export class SparseEngineTrainer {
     return this.layersValue!.flatMap((l) => (l.bias ? [l.values, l.bias] : [l.values]));
   }
 
-  private forward(x: tf.Tensor, captures: (LayerCapture | undefined)[] | undefined): tf.Tensor {
+  private forward(x: tf.Tensor, captures: (StepCapture | undefined)[] | undefined): tf.Tensor {
     const layers = this.layersValue!;
     let h = x.rank > 2 ? tf.reshape(x, [x.shape[0]!, -1]) : x;
     layers.forEach((layer, i) => {
@@ -311,7 +313,7 @@ export class SparseEngineTrainer {
     return h;
   }
 
-  private async updateMasks(step: number, captures: readonly (LayerCapture | undefined)[]): Promise<{ changed: boolean; event: TrainerMaskUpdateEvent | undefined }> {
+  private async updateMasks(step: number, captures: readonly (StepCapture | undefined)[]): Promise<{ changed: boolean; event: TrainerMaskUpdateEvent | undefined }> {
     const started = performance.now();
     const layers = this.layersValue!;
     const flags = tf.tidy(() => tf.stack(layers.map((l) => tf.all(tf.isFinite(l.values)))));
