@@ -143,7 +143,7 @@ export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
 /**
  * Training engines a run may use: `masked` (dense kernels times masks, every backend and layer), `sparse`
- * (`@topiary/sparse`: Dense stacks held as their nonzeros, cpu and wasm backends) or `auto` (`chooseEngine` of
+ * (`@topiary/sparse`: Dense stacks held as their nonzeros, cpu, wasm and webgpu backends) or `auto` (`chooseEngine` of
  * `@topiary/sparse`: sparse where it can run the model, strategy and backend and the first masks are at least as
  * sparse as the measured crossover, masked otherwise).
  */
