@@ -76,8 +76,20 @@ export { lossNames, resolveLoss } from './losses.js';
 export type { LossFunction, LossName } from './losses.js';
 export { flopsReport, forwardFlops, layerForwardFlops, trainingStepFlops } from './flops.js';
 export type { FlopsReport } from './flops.js';
-export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-export type { Checkpoint, CheckpointManifest, CheckpointOptimizer, CheckpointTensorEntry } from './checkpoint.js';
+export { decodeCheckpoint, encodeCheckpoint, readSparseCheckpoint, writeSparseCheckpoint } from './checkpoint.js';
+export type {
+  Checkpoint,
+  CheckpointCsr,
+  CheckpointLayer,
+  CheckpointLayerStorage,
+  CheckpointManifest,
+  CheckpointOptimizer,
+  CheckpointTensorEntry,
+  RestoredSparseCheckpoint,
+  SparseCheckpointSource,
+  SparseCheckpointTarget,
+} from './checkpoint.js';
+export { restoreOptimizerState } from './optimizer-state.js';
 export { decodeSparseModel, encodeSparseModel, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
 export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
 export { budgetsFromDensities, densityBudget } from './budgets.js';

@@ -1,3 +1,4 @@
+import type { CheckpointCsr } from '@topiary/core';
 import type { SparseKernel } from '../kernel/sparse-kernel.js';
 
 /** The positions of a layer ever active, for the exploration rate: ascending flat positions, O(ever-active) memory. */
@@ -11,6 +12,25 @@ export class EverActive {
   /** The stored positions of a kernel. */
   static of(kernel: SparseKernel): EverActive {
     return new EverActive(storedPositions(kernel, undefined));
+  }
+
+  /** A record of the given ascending flat positions (a checkpoint's). */
+  static fromPositions(positions: Float64Array): EverActive {
+    return new EverActive(positions);
+  }
+
+  /** The positions as CSR of an inputs × outputs kernel (for checkpoints): O(ever-active + inputs). */
+  toCsr(inputs: number, outputs: number): CheckpointCsr {
+    const rowPointers = new Int32Array(inputs + 1);
+    const columnIndices = new Int32Array(this.positions.length);
+    for (let k = 0; k < this.positions.length; k++) {
+      const p = this.positions[k]!;
+      const row = Math.floor(p / outputs);
+      rowPointers[row + 1]!++;
+      columnIndices[k] = p - row * outputs;
+    }
+    for (let i = 0; i < inputs; i++) rowPointers[i + 1]! += rowPointers[i]!;
+    return { rowPointers, columnIndices };
   }
 
   /** Positions ever active. */

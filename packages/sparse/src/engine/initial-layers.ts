@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { densityBudget, findPrunableKernels, initialMasks, sampleDistinctPositions, type Rng, type SparseStrategy } from '@topiary/core';
+import { densityBudget, findPrunableKernels, initialMasks, sampleDistinctPositions, type LayerShape, type Rng, type SparseStrategy } from '@topiary/core';
 import { SparseKernel } from '../kernel/sparse-kernel.js';
 import { modelDenseLayers } from './network-from-model.js';
 import type { SparseMlpSpec } from './network-spec.js';
@@ -55,6 +55,11 @@ export async function layersFromModel(model: LayersModel, strategy: SparseStrate
   }
 }
 
+/** The kernel shapes of a described MLP's layers (`dense_1/kernel`, …). */
+export function specLayerShapes(spec: SparseMlpSpec): LayerShape[] {
+  return spec.layers.map((layer, i) => denseLayerShape(`dense_${i + 1}`, i === 0 ? spec.inputs : spec.layers[i - 1]!.units, layer.units, layer.useBias ?? true));
+}
+
 /**
  * The layers of a described MLP, sparse from the start: each layer's budget from the strategy's distribution,
  * positions drawn uniformly (`random`, by `sampleDistinctPositions`: O(budget), no array of the kernel's size) or
@@ -65,7 +70,7 @@ export async function layersFromModel(model: LayersModel, strategy: SparseStrate
  * only, biases zero.
  */
 export function layersFromSpec(spec: SparseMlpSpec, strategy: SparseStrategy, rng: Rng, prefix: string): SparseLayer[] {
-  const shapes = spec.layers.map((layer, i) => denseLayerShape(`dense_${i + 1}`, i === 0 ? spec.inputs : spec.layers[i - 1]!.units, layer.units, layer.useBias ?? true));
+  const shapes = specLayerShapes(spec);
   const densities = strategy.distribution.densities(shapes, strategy.sparsity);
   return shapes.map((shape, i) => {
     const [inputs, outputs] = shape.shape as [number, number];
