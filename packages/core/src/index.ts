@@ -90,6 +90,8 @@ export type {
   SparseCheckpointTarget,
 } from './checkpoint.js';
 export { restoreOptimizerState } from './optimizer-state.js';
+export type { TrainingEngine } from './engine.js';
+export type { EngineDenseState } from './engine-dense-state.js';
 export { decodeSparseModel, encodeSparseModel, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
 export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
 export { budgetsFromDensities, densityBudget } from './budgets.js';

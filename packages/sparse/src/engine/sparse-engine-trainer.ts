@@ -14,6 +14,7 @@ import {
   Rng,
   trainingStepFlops,
   type Checkpoint,
+  type EngineDenseState,
   type FlopsReport,
   type LoadCheckpointOptions,
   type LossFunction,
@@ -266,6 +267,32 @@ export class SparseEngineTrainer {
   async kernels(): Promise<SparseKernel[]> {
     const layers = this.requireLayers('kernels');
     return Promise.all(layers.map(async (l) => l.structure.withValues(((await l.values.data()) as Float32Array).slice())));
+  }
+
+  /**
+   * Kernels (dense, zeros where no weight is stored), their optimizer slots (dense, zeros there too) and every
+   * weight in the order of a tfjs model of these layers: for comparisons on small layers only (the conformance suite
+   * holds the engines to the same behaviour with it); it allocates every dense kernel.
+   */
+  async denseState(): Promise<EngineDenseState> {
+    const layers = this.requireLayers('denseState');
+    const kernels = (await this.kernels()).map((k) => k.toDense());
+    const kernelSlots = layers.map(() => new Map<string, Float32Array>());
+    const held = await this.optimizer.getWeights();
+    try {
+      for (const { name, tensor } of held) {
+        const layer = layers.findIndex((l) => name.startsWith(`${l.values.name}/`));
+        if (layer >= 0) kernelSlots[layer]!.set(name.slice(layers[layer]!.values.name.length), layers[layer]!.structure.withValues(Float32Array.from((await tensor.data()) as Float32Array)).toDense());
+      }
+    } finally {
+      tf.dispose(held.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
+    }
+    const weights: Float32Array[] = [];
+    for (const [i, layer] of layers.entries()) {
+      weights.push(kernels[i]!);
+      if (layer.bias) weights.push(Float32Array.from((await layer.bias.data()) as Float32Array));
+    }
+    return { kernels, kernelSlots, weights };
   }
 
   /**

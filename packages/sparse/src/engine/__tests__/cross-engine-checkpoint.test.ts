@@ -23,9 +23,9 @@ beforeAll(async () => {
 
 type Trainer = SparseTrainer | SparseEngineTrainer;
 const model = (hidden = NET.hidden) => tinyMlp({ ...NET, hidden, seed: 5 });
-const masked = (strategy: SparseStrategy, optimizer = tf.train.momentum(0.05, 0.9), hidden = NET.hidden) =>
+const masked = (strategy: SparseStrategy, optimizer: tf.Optimizer = tf.train.momentum(0.05, 0.9), hidden = NET.hidden) =>
   new SparseTrainer(model(hidden), { strategy, optimizer, loss: 'categoricalCrossentropy', seed: 3, weightDecay: 1e-4, onWarning: () => undefined });
-const sparse = (strategy: SparseStrategy, optimizer = tf.train.momentum(0.05, 0.9), hidden = NET.hidden) =>
+const sparse = (strategy: SparseStrategy, optimizer: tf.Optimizer = tf.train.momentum(0.05, 0.9), hidden = NET.hidden) =>
   new SparseEngineTrainer(model(hidden), { strategy, optimizer, loss: 'categoricalCrossentropy', seed: 3, weightDecay: 1e-4, products: typescriptProducts(), randomGrowth: 'masked-order' });
 
 async function step(trainer: Trainer, i: number): Promise<boolean> {
