@@ -92,8 +92,8 @@ export type {
 export { restoreOptimizerState } from './optimizer-state.js';
 export type { TrainingEngine } from './engine.js';
 export type { EngineDenseState } from './engine-dense-state.js';
-export { decodeSparseModel, encodeSparseModel, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
-export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
+export { assembleSparseModel, decodeSparseModel, encodeSparseModel, encodeSparseWeight, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
+export type { EncodedSparseWeight, SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
 export { budgetsFromDensities, densityBudget } from './budgets.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';
