@@ -165,6 +165,31 @@ describe('sparse-engine checkpoints', () => {
     }
   }, 60_000);
 
+  it('checkpoints a 70 000 × 70 000 layer (4.9·10⁹ positions, 490 stored) and restores its structure and ever-active positions', async () => {
+    const make = (): SparseEngineTrainer =>
+      new SparseEngineTrainer(
+        { inputs: 70_000, layers: [{ units: 70_000, activation: 'relu' }, { units: 2, activation: 'softmax' }] },
+        { strategy: set({ sparsity: 0.9999999, totalSteps: 8, distribution: uniform() }), optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy', products: typescriptProducts() },
+      );
+    const trainer = make();
+    const resumed = make();
+    try {
+      await trainer.initialize();
+      const checkpoint = decodeCheckpoint(encodeCheckpoint(await trainer.saveCheckpoint()));
+      // row pointers of both layers' structures and ever-active records, the dense biases, O(nnz) for the rest
+      expect(checkpoint.data.byteLength).toBeLessThan(4 * 4 * 70_001 + 4 * 70_002 + 16 * 1000);
+      await resumed.loadCheckpoint(checkpoint);
+      const [a, b] = [trainer.layers[0]!, resumed.layers[0]!];
+      expect(b.nnz).toBe(490);
+      expect(Array.from(b.structure.columnIndices)).toEqual(Array.from(a.structure.columnIndices));
+      expect(Array.from(b.structure.rowPointers)).toEqual(Array.from(a.structure.rowPointers));
+      expect(Array.from(await b.values.data())).toEqual(Array.from(await a.values.data()));
+      expect(resumed.summary()).toEqual(trainer.summary());
+    } finally {
+      disposeAll(trainer, resumed);
+    }
+  }, 60_000);
+
   it('saves and loads a 4096 × 4096 layer at 99.5% sparsity without a buffer of the dense kernel\'s size', async () => {
     const width = 4096;
     const make = (): SparseEngineTrainer =>
