@@ -1,15 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assembleSparseModel, encodeSparseWeight, type EncodedSparseWeight, type SparseModelArtifact } from '@topiary/core';
+import { kernelPositions } from './flat-positions.js';
 import type { SparseEngineTrainer } from './sparse-engine-trainer.js';
 import type { SparseLayer } from './sparse-layer.js';
-
-/** Ascending flat positions (row-major, i · outputs + o) of a layer's stored weights. */
-function flatPositions(layer: SparseLayer): Float64Array {
-  const { rowPointers, columnIndices, inputs, outputs } = layer.structure;
-  const out = new Float64Array(columnIndices.length);
-  for (let i = 0; i < inputs; i++) for (let k = rowPointers[i]!; k < rowPointers[i + 1]!; k++) out[k] = i * outputs + columnIndices[k]!;
-  return out;
-}
 
 /** The tfjs-layers topology (as `model.toJSON(null, false)` writes it) of a Sequential stack of these Dense layers. */
 function sequentialTopology(layers: readonly SparseLayer[]): Record<string, unknown> {
@@ -59,7 +52,7 @@ export async function exportSparseEngineModel(trainer: SparseEngineTrainer): Pro
   for (const layer of layers) {
     const { layerName, fanIn, fanOut } = layer.shape;
     const values = Float32Array.from((await layer.values.data()) as Float32Array);
-    encoded.push(encodeSparseWeight(`${layerName}/kernel`, [fanIn, fanOut], flatPositions(layer), values));
+    encoded.push(encodeSparseWeight(`${layerName}/kernel`, [fanIn, fanOut], kernelPositions(layer.structure), values));
     if (layer.bias) {
       const bias = Float32Array.from((await layer.bias.data()) as Float32Array);
       encoded.push(encodeSparseWeight(`${layerName}/bias`, [fanOut], Uint32Array.from({ length: fanOut }, (_, o) => o), bias));

@@ -2,25 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { densityBudget, findPrunableKernels, initialMasks, sampleDistinctPositions, type LayerShape, type Rng, type SparseStrategy } from '@topiary/core';
 import { SparseKernel } from '../kernel/sparse-kernel.js';
+import { csrOfPositions } from './flat-positions.js';
 import { modelDenseLayers } from './network-from-model.js';
 import type { SparseMlpSpec } from './network-spec.js';
 import { denseLayerShape, SparseLayer } from './sparse-layer.js';
 
 /** CSR of the given ascending flat positions of an inputs × outputs kernel, values from `value(k)` for the k-th position. */
 export function kernelFromPositions(inputs: number, outputs: number, positions: Float64Array, value: (k: number) => number): SparseKernel {
-  const nnz = positions.length;
-  const rowPointers = new Int32Array(inputs + 1);
-  const columns = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
-  for (let k = 0; k < nnz; k++) {
-    const p = positions[k]!;
-    const row = Math.floor(p / outputs);
-    rowPointers[row + 1]!++;
-    columns[k] = p - row * outputs;
-    values[k] = value(k);
-  }
-  for (let i = 0; i < inputs; i++) rowPointers[i + 1]! += rowPointers[i]!;
-  return SparseKernel.fromCsr(inputs, outputs, values, rowPointers, columns);
+  const { rowPointers, columnIndices } = csrOfPositions(inputs, outputs, positions);
+  const values = new Float32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) values[k] = value(k);
+  return SparseKernel.fromCsr(inputs, outputs, values, rowPointers, columnIndices);
 }
 
 /**
