@@ -7,6 +7,7 @@ export { sparseProducts } from './select/select-products.js';
 export type { SparseProductsOptions } from './select/select-products.js';
 export { SparseEngineTrainer } from './engine/sparse-engine-trainer.js';
 export type { SparseEngineOptions } from './engine/sparse-engine-trainer.js';
+export { exportSparseEngineModel } from './engine/engine-export.js';
 export type { SparseMlpSpec, SparseDenseSpec } from './engine/network-spec.js';
 export { sparseActivations } from './engine/activations.js';
 export type { SparseActivation } from './engine/activations.js';

@@ -9,10 +9,14 @@ import {
   isUpdateStep,
   readLearningRate,
   resolveLoss,
+  restoreOptimizerState,
   setOptimizerLearningRate,
   Rng,
   trainingStepFlops,
+  type Checkpoint,
+  type EngineDenseState,
   type FlopsReport,
+  type LoadCheckpointOptions,
   type LossFunction,
   type LossName,
   type SparseStrategy,
@@ -24,12 +28,14 @@ import {
 } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import { sparseProducts } from '../select/select-products.js';
+import { SparseKernel } from '../kernel/sparse-kernel.js';
 import { applyActivation } from './activations.js';
+import { layerPlans, readEngineCheckpoint, restoredBiases, saveEngineCheckpoint } from './engine-checkpoint.js';
 import { EverActive } from './ever-active.js';
 import { layersFromModel, layersFromSpec } from './initial-layers.js';
 import { checkMlpSpec, type SparseMlpSpec } from './network-spec.js';
 import { remapOptimizerState } from './optimizer-remap.js';
-import type { SparseLayer } from './sparse-layer.js';
+import { SparseLayer } from './sparse-layer.js';
 import { sparseMatMul } from './sparse-matmul.js';
 import { releaseCaptures, type StepCapture } from './step-capture.js';
 import { planSparseUpdate, type RandomGrowth } from './sparse-update.js';
@@ -86,7 +92,7 @@ export class SparseEngineTrainer {
   private readonly onEvent: TrainerEventListener | undefined;
   private readonly randomGrowth: RandomGrowth;
   private readonly prefix: string;
-  private readonly rng: Rng;
+  private rng: Rng;
   private source: LayersModel | SparseMlpSpec | undefined;
   private productsValue: SparseProducts | undefined;
   private layersValue: SparseLayer[] | undefined;
@@ -155,11 +161,7 @@ export class SparseEngineTrainer {
   async initialize(x?: tf.Tensor, y?: tf.Tensor): Promise<void> {
     this.assertUsable();
     if (this.layersValue) return;
-    const backend = tf.getBackend();
-    if (!ENGINE_BACKENDS.has(backend)) {
-      throw new Error(`sparse engine: backend '${backend}' is not supported; it needs 'cpu' or 'wasm' (host products) or 'webgpu' (WGSL products): use the masked engine there`);
-    }
-    this.productsValue ??= await sparseProducts();
+    await this.prepareProducts();
     const source = this.source!;
     this.layersValue =
       source instanceof tfl.LayersModel
@@ -264,9 +266,35 @@ export class SparseEngineTrainer {
   }
 
   /** Each layer's kernel with its current values (the structure and a copy of the trained nonzeros). */
-  async kernels(): Promise<import('../kernel/sparse-kernel.js').SparseKernel[]> {
+  async kernels(): Promise<SparseKernel[]> {
     const layers = this.requireLayers('kernels');
     return Promise.all(layers.map(async (l) => l.structure.withValues(((await l.values.data()) as Float32Array).slice())));
+  }
+
+  /**
+   * Kernels (dense, zeros where no weight is stored), their optimizer slots (dense, zeros there too) and every
+   * weight in the order of a tfjs model of these layers: for comparisons on small layers only (the conformance suite
+   * holds the engines to the same behaviour with it); it allocates every dense kernel.
+   */
+  async denseState(): Promise<EngineDenseState> {
+    const layers = this.requireLayers('denseState');
+    const kernels = (await this.kernels()).map((k) => k.toDense());
+    const kernelSlots = layers.map(() => new Map<string, Float32Array>());
+    const held = await this.optimizer.getWeights();
+    try {
+      for (const { name, tensor } of held) {
+        const layer = layers.findIndex((l) => name.startsWith(`${l.values.name}/`));
+        if (layer >= 0) kernelSlots[layer]!.set(name.slice(layers[layer]!.values.name.length), layers[layer]!.structure.withValues(Float32Array.from((await tensor.data()) as Float32Array)).toDense());
+      }
+    } finally {
+      tf.dispose(held.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
+    }
+    const weights: Float32Array[] = [];
+    for (const [i, layer] of layers.entries()) {
+      weights.push(kernels[i]!);
+      if (layer.bias) weights.push(Float32Array.from((await layer.bias.data()) as Float32Array));
+    }
+    return { kernels, kernelSlots, weights };
   }
 
   /**
@@ -288,6 +316,58 @@ export class SparseEngineTrainer {
     model.setWeights(weights);
     tf.dispose(weights);
     return model;
+  }
+
+  /**
+   * Serialises everything a run resumes from bit-identically: each layer's structure (CSR row pointers and column
+   * indices), values and bias, the optimizer's state for the nonzeros (hidden scalars such as Adam's β powers
+   * included), the step, the generator, the FLOPs counters and the ever-active positions. A version 3 checkpoint
+   * of O(nnz) bytes (nothing of a dense kernel's size is made); `SparseTrainer` loads it too (densely).
+   */
+  async saveCheckpoint(): Promise<Checkpoint> {
+    const layers = this.requireLayers('saveCheckpoint');
+    const counters = { strategy: this.strategy.name, step: this.steps, rngState: this.rng.getState(), flops: { training: this.trainingFlops, denseTraining: this.denseTrainingFlops } };
+    return saveEngineCheckpoint(counters, layers, this.everActive, this.optimizer);
+  }
+
+  /**
+   * Restores a checkpoint of this engine (version 3) or of `SparseTrainer` on a model of the same Dense layers
+   * (version 2: the stored positions are the ones of its masks, the kernels' values and optimizer slots are taken
+   * there). Everything is validated first (every manifest field, shapes, CSR structures, byte lengths, the
+   * optimizer kind and slot layout, finiteness unless `allowNonFinite`); a refused checkpoint throws an Error
+   * naming what is wrong and changes nothing. Works before the first step too (the layers are built from it).
+   */
+  async loadCheckpoint(checkpoint: Checkpoint, options: LoadCheckpointOptions = {}): Promise<void> {
+    this.assertUsable();
+    check(options !== null && typeof options === 'object', 'options', options, 'an object');
+    const allowNonFinite = options.allowNonFinite ?? false;
+    check(typeof allowNonFinite === 'boolean', 'allowNonFinite', allowNonFinite, 'a boolean');
+    await this.prepareProducts();
+    const current = this.layersValue;
+    const plans = current ? current.map((l) => ({ shape: l.shape, activation: l.activation })) : layerPlans(this.source!);
+    const restored = await readEngineCheckpoint(checkpoint, plans, this.prefix, this.optimizer, allowNonFinite);
+    const kernels = restored.layers.map((l, i) => SparseKernel.fromCsr(plans[i]!.shape.fanIn, plans[i]!.shape.fanOut, l.values, l.structure.rowPointers, l.structure.columnIndices));
+    const biases = restoredBiases(restored, plans);
+    // All checks passed: apply, the optimizer first (the only part that awaits).
+    try {
+      await restoreOptimizerState(this.optimizer, restored.optimizerWeights, restored.optimizerHidden);
+    } finally {
+      tf.dispose(restored.optimizerWeights.map((w) => w.tensor));
+    }
+    if (current) {
+      current.forEach((layer, i) => {
+        layer.replace(kernels[i]!);
+        if (layer.bias) tf.tidy(() => layer.bias!.assign(tf.tensor1d(biases[i]!, 'float32')));
+      });
+    } else {
+      this.layersValue = plans.map((p, i) => new SparseLayer(p.shape, p.activation, kernels[i]!, biases[i], this.prefix));
+      this.source = undefined;
+    }
+    this.everActive = restored.layers.map((l) => EverActive.fromPositions(l.everActive));
+    this.steps = restored.step;
+    this.rng = restored.rng;
+    this.trainingFlops = restored.flops.training;
+    this.denseTrainingFlops = restored.flops.denseTraining;
   }
 
   /** Releases the engine's variables (the optimizer stays the caller's). */
@@ -370,6 +450,15 @@ export class SparseEngineTrainer {
   private sparseForwardFlops(): number {
     const layers = this.layersValue!;
     return forwardFlops(layers.map((l) => l.shape), layers.map((l) => l.nnz));
+  }
+
+  /** Refuses backends whose tensors are not in host memory, and makes the products once. */
+  private async prepareProducts(): Promise<void> {
+    const backend = tf.getBackend();
+    if (!ENGINE_BACKENDS.has(backend)) {
+      throw new Error(`sparse engine: backend '${backend}' is not supported; it needs 'cpu' or 'wasm' (host products) or 'webgpu' (WGSL products): use the masked engine there`);
+    }
+    this.productsValue ??= await sparseProducts();
   }
 
   private requireLayers(what: string): SparseLayer[] {
