@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { rigl } from '@topiary/algorithms';
 import { buildModel, type ModelConfig, type renderSvg } from '@topiary/bench';
-import { SparseEngineTrainer, sparseProducts } from '@topiary/sparse';
+import { SPARSE_ENGINE_CROSSOVER, SparseEngineTrainer, sparseProducts } from '@topiary/sparse';
 import { disposeBatches, median, randomBatches, trainerFor, type Batch } from './perf-helpers.js';
 
 const LENET = { kind: 'lenet-300-100' } as ModelConfig;
@@ -175,6 +175,8 @@ export async function sparseEngineReport(quick: boolean): Promise<Record<string,
     fusedOverGraphStep: paths,
     stepSpeedupOverMasked: steps.rows,
     crossoverSparsity: steps.crossoverSparsity,
+    // the crossover `engine: 'auto'` uses, beside the one just measured
+    autoEngineCrossover: SPARSE_ENGINE_CROSSOVER,
     bytesPerNonzero: bytes,
     memory: memory.map((row) => ({ ...row, peakRssOverSmallest: (row as { peakRssBytes: number }).peakRssBytes / first.peakRssBytes })),
   };

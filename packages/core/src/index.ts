@@ -76,10 +76,24 @@ export { lossNames, resolveLoss } from './losses.js';
 export type { LossFunction, LossName } from './losses.js';
 export { flopsReport, forwardFlops, layerForwardFlops, trainingStepFlops } from './flops.js';
 export type { FlopsReport } from './flops.js';
-export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-export type { Checkpoint, CheckpointManifest, CheckpointOptimizer, CheckpointTensorEntry } from './checkpoint.js';
-export { decodeSparseModel, encodeSparseModel, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
-export type { SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
+export { decodeCheckpoint, encodeCheckpoint, readSparseCheckpoint, writeSparseCheckpoint } from './checkpoint.js';
+export type {
+  Checkpoint,
+  CheckpointCsr,
+  CheckpointLayer,
+  CheckpointLayerStorage,
+  CheckpointManifest,
+  CheckpointOptimizer,
+  CheckpointTensorEntry,
+  RestoredSparseCheckpoint,
+  SparseCheckpointSource,
+  SparseCheckpointTarget,
+} from './checkpoint.js';
+export { restoreOptimizerState } from './optimizer-state.js';
+export type { TrainingEngine } from './engine.js';
+export type { EngineDenseState } from './engine-dense-state.js';
+export { assembleSparseModel, decodeSparseModel, encodeSparseModel, encodeSparseWeight, exportSparseModel, loadSparseModel, sparseModelToArtifacts } from './sparse-export.js';
+export type { EncodedSparseWeight, SparseExportOptions, SparseModelArtifact, SparseModelManifest, SparseModelSection, SparseModelWeight, SparseWeightEncoding } from './sparse-export.js';
 export { budgetsFromDensities, densityBudget } from './budgets.js';
 export { checkLayerMatchesWeight, hostUniformScores, requireInput } from './criterion-helpers.js';
 export { checkOptionKeys, editDistance, nearestName, unknownKeysMessage } from './suggest.js';

@@ -103,35 +103,72 @@ function writeBitmap(positions: Uint32Array, size: number): Uint8Array {
   return out;
 }
 
-interface EncodedWeight {
+/** One weight of a sparse model, encoded: its manifest entry without the sections, its values and positions. */
+export interface EncodedSparseWeight {
+  /** The manifest entry, less the byte ranges (placed by {@link assembleSparseModel}). */
   readonly entry: Omit<SparseModelWeight, 'values' | 'indices'>;
+  /** The stored float32 values, little-endian. */
   readonly values: Uint8Array;
+  /** The encoded positions (undefined when `dense`). */
   readonly indices: Uint8Array | undefined;
 }
 
-/** Picks the smallest of dense, bitmap and delta varints for one weight and writes it. */
-function encodeWeight(name: string, shape: readonly number[], values: Float32Array): EncodedWeight {
+/** The largest weight a sparse model holds (positions are 32-bit). */
+const MAX_WEIGHT_SIZE = 0xffffffff;
+
+/**
+ * Encodes one weight from its stored positions (strictly increasing flat positions in row-major order) and their
+ * values, with whichever of dense, bitmap and delta varints is smallest (see {@link exportSparseModel}); values whose
+ * float32 bit pattern is 0 are left out, as the loader puts zeros wherever nothing is stored. Memory O(stored) for
+ * delta varints; a bitmap (chosen above density 1/8) takes ⌈size/8⌉ bytes and dense storage (above ≈ 31/32) 4·size.
+ * @throws Error naming the weight when positions are not strictly increasing within [0, size) or the weight has more than 2³² − 1 positions.
+ */
+export function encodeSparseWeight(name: string, shape: readonly number[], positions: ArrayLike<number>, values: Float32Array): EncodedSparseWeight {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(size) || size > MAX_WEIGHT_SIZE) throw new Error(`sparse model: weight ${name} of shape ${showValue(shape)} has ${size} positions; a sparse model holds weights of at most 2^32 − 1 positions`);
+  if (positions.length !== values.length) throw new Error(`sparse model: weight ${name} has ${positions.length} positions but ${values.length} values`);
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   let count = 0;
-  for (const b of bits) if (b !== 0) count++;
-  const positions = new Uint32Array(count);
-  for (let i = 0, j = 0; i < bits.length; i++) if (bits[i] !== 0) positions[j++] = i;
-  const varint = varintBytes(positions);
-  const bitmap = Math.ceil(values.length / 8);
-  const dense = 4 * values.length;
-  const sparse = 4 * count + Math.min(varint, bitmap);
-  const base = { name, shape: [...shape], dtype: 'float32' as const };
-  if (dense <= sparse) {
-    return { entry: { ...base, encoding: 'dense', count: values.length }, values: new Uint8Array(Float32Array.from(values).buffer), indices: undefined };
+  let previous = -1;
+  for (let j = 0; j < positions.length; j++) {
+    const p = positions[j]!;
+    if (!(Number.isInteger(p) && p > previous && p < size)) throw new Error(`sparse model: weight ${name} position ${j} is ${p}; positions must be strictly increasing integers in [0, ${size})`);
+    previous = p;
+    if (bits[j] !== 0) count++;
   }
+  const kept = new Uint32Array(count);
   const stored = new Float32Array(count);
-  for (let j = 0; j < count; j++) stored[j] = values[positions[j]!]!;
+  for (let j = 0, n = 0; j < positions.length; j++) {
+    if (bits[j] === 0) continue;
+    kept[n] = positions[j]!;
+    stored[n++] = values[j]!;
+  }
+  const varint = varintBytes(kept);
+  const bitmap = Math.ceil(size / 8);
+  const base = { name, shape: [...shape], dtype: 'float32' as const };
+  if (4 * size <= 4 * count + Math.min(varint, bitmap)) {
+    const dense = new Float32Array(size);
+    for (let j = 0; j < count; j++) dense[kept[j]!] = stored[j]!;
+    return { entry: { ...base, encoding: 'dense', count: size }, values: new Uint8Array(dense.buffer), indices: undefined };
+  }
   const encoding: SparseWeightEncoding = varint <= bitmap ? 'delta-varint' : 'bitmap';
   return {
     entry: { ...base, encoding, count },
     values: new Uint8Array(stored.buffer),
-    indices: encoding === 'bitmap' ? writeBitmap(positions, values.length) : writeVarints(positions, varint),
+    indices: encoding === 'bitmap' ? writeBitmap(kept, size) : writeVarints(kept, varint),
   };
+}
+
+/** Picks the smallest of dense, bitmap and delta varints for one weight given densely and writes it. */
+function encodeWeight(name: string, shape: readonly number[], values: Float32Array): EncodedSparseWeight {
+  return encodeSparseWeight(name, shape, denseIndex(values.length), values);
+}
+
+/** 0, 1, …, n − 1. */
+function denseIndex(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** The masks of a trainer keyed by kernel name. */
@@ -177,7 +214,7 @@ export async function exportSparseModel(source: LayersModel | SparseTrainer, opt
   const unmatched = Object.keys(masks).filter((k) => !known.includes(k));
   if (unmatched.length > 0) throw new Error(`exportSparseModel: masks name no weight of the model: ${unknownKeysMessage(unmatched, weights.map((w) => w.name))}`);
 
-  const encoded: EncodedWeight[] = [];
+  const encoded: EncodedSparseWeight[] = [];
   for (const w of weights) {
     if (w.dtype !== 'float32') throw new Error(`exportSparseModel: weight ${w.name} is ${w.dtype}; only float32 weights can be exported`);
     const values = Float32Array.from((await w.read().data()) as Float32Array);
@@ -196,7 +233,14 @@ export async function exportSparseModel(source: LayersModel | SparseTrainer, opt
     }
     encoded.push(encodeWeight(w.originalName, w.read().shape, values));
   }
+  return assembleSparseModel(model.toJSON(null, false) as Record<string, unknown>, encoded);
+}
 
+/**
+ * A sparse model from a tfjs-layers topology (`model.toJSON(null, false)`, or one written to the same form) and its
+ * weights encoded in `model.weights` order: every weight's values, then every weight's positions, in one buffer.
+ */
+export function assembleSparseModel(modelTopology: Record<string, unknown>, encoded: readonly EncodedSparseWeight[]): SparseModelArtifact {
   let offset = 0;
   const section = (bytes: Uint8Array): SparseModelSection => {
     const s = { offset, byteLength: bytes.byteLength };
@@ -214,7 +258,7 @@ export async function exportSparseModel(source: LayersModel | SparseTrainer, opt
     manifest: {
       format: 'topiary-sparse-model',
       version: 1,
-      modelTopology: model.toJSON(null, false) as Record<string, unknown>,
+      modelTopology,
       weights: encoded.map((e, i) => ({ ...e.entry, values: valueSections[i]!, ...(indexSections[i] ? { indices: indexSections[i] } : {}) })),
     },
     data,

@@ -21,6 +21,7 @@ import { isUpdateStep } from './schedules.js';
 import type { CriterionNeeds, SparseStrategy } from './types.js';
 import { check, checkNonNegativeInteger } from './validate.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import type { EngineDenseState } from './engine-dense-state.js';
 import { restoreOptimizerState } from './optimizer-state.js';
 import { maskDiffCounts, readLearningRate, type LayerUpdateCounts, type TrainerEventListener, type TrainerMaskUpdateEvent, type TrainerStepEvent } from './trainer-events.js';
 
@@ -572,6 +573,25 @@ export class SparseTrainer {
     const dense = this.denseForwardFlops;
     const sparse = this.state ? this.sparseForward() : dense;
     return flopsReport(sparse, dense, this.trainingFlops, this.denseTrainingFlops);
+  }
+
+  /** Kernels, their optimizer slots and every model weight, read densely (the conformance suite compares engines by it). */
+  async denseState(): Promise<EngineDenseState> {
+    this.assertUsable();
+    const read = async (t: tf.Tensor): Promise<Float32Array> => Float32Array.from((await t.data()) as Float32Array);
+    const kernels = await Promise.all(this.masked.map((k) => read(k.variable)));
+    const kernelSlots = this.masked.map(() => new Map<string, Float32Array>());
+    const held = await this.optimizer.getWeights();
+    try {
+      for (const { name, tensor } of held) {
+        const layer = this.masked.findIndex((k) => name.startsWith(`${k.variable.name}/`));
+        if (layer >= 0) kernelSlots[layer]!.set(name.slice(this.masked[layer]!.variable.name.length), await read(tensor));
+      }
+    } finally {
+      tf.dispose(held.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
+    }
+    const weights = await Promise.all(this.model.weights.map((w) => read(w.read())));
+    return { kernels, kernelSlots, weights };
   }
 
   /** Serialises masks, step, RNG, FLOPs counters, model weights and optimizer state so that training resumes exactly. */

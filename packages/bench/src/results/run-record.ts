@@ -164,6 +164,8 @@ const measurementsShape = {
   processMaxRssBytes: z.int().nonnegative().optional(),
   /** The backend the run used. */
   backend: z.looseObject({ name: z.string(), details: z.string() }),
+  /** The engine that trained and why (`engine: 'auto'` resolved; optional: older records lack it and used the engine configured). */
+  engine: z.looseObject({ name: z.enum(['masked', 'sparse']), reason: z.string() }).optional(),
   /** Versions of the packages that ran it. */
   versions: z.record(z.string(), z.string()),
   /** The data the run used: data set, sizes, where it came from. */

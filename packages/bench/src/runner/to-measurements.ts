@@ -39,6 +39,7 @@ export function toMeasurements(result: RunResult, versions: Record<string, strin
     peakMemoryBytes: result.peakMemoryBytes,
     processMaxRssBytes: result.processMaxRssBytes,
     backend: { name: result.backend, details: result.backendDetails },
+    engine: { name: result.engine, reason: result.engineReason },
     versions,
     data: { ...result.data },
     health: {

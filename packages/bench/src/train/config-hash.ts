@@ -5,8 +5,8 @@ import type { RunConfig } from './config.js';
 /**
  * Config fields that say where or how a run executes, not what it computes: the folder a named data set's files
  * are read from (Fashion-MNIST is the same data wherever it lies), the backend and what the training log holds.
- * They are stored with each result but left out of its identity (the training engine enters it only when it is
- * `sparse`), so a resumed or sharded bench finds finished
+ * They are stored with each result but left out of its identity (the training engine enters it unless it is
+ * `masked`), so a resumed or sharded bench finds finished
  * runs even when it reads the data from elsewhere or runs on another backend. For `idx` and `npy` data the
  * folder *is* the data set (MNIST or KMNIST), so there `data.dir` stays in the identity.
  */
@@ -34,8 +34,8 @@ export function experimentIdentity(config: RunConfig, plugins: PluginSet = built
     const { dir: _dir, ...data } = config.data;
     identity = { ...rest, data };
   }
-  // the masked engine is every run's engine before there was a choice: only the sparse one enters the identity
-  if (engine === 'sparse') identity = { ...identity, engine };
+  // the masked engine is every run's engine before there was a choice: only `sparse` and `auto` enter the identity
+  if (engine !== 'masked') identity = { ...identity, engine };
   const used = [...new Set(pluginsUsedBy(config, plugins).map((plugin) => plugin.sha256))].sort();
   return used.length === 0 ? identity : { ...identity, plugins: used };
 }

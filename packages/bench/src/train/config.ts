@@ -141,8 +141,13 @@ export const loggingConfigSchema = closedObject({
 /** Backends a run may ask for; 'auto' picks the fastest that starts. */
 export const backendNameSchema = z.enum(['auto', 'cpu', 'wasm', 'webgpu']);
 
-/** Training engines a run may use: `masked` (dense kernels times masks, every backend and layer) or `sparse` (`@topiary/sparse`: Dense stacks held as their nonzeros, cpu and wasm backends). */
-export const engineNameSchema = z.enum(['masked', 'sparse']);
+/**
+ * Training engines a run may use: `masked` (dense kernels times masks, every backend and layer), `sparse`
+ * (`@topiary/sparse`: Dense stacks held as their nonzeros, cpu, wasm and webgpu backends) or `auto` (`chooseEngine` of
+ * `@topiary/sparse`: sparse where it can run the model, strategy and backend and the first masks are at least as
+ * sparse as the measured crossover, masked otherwise).
+ */
+export const engineNameSchema = z.enum(['masked', 'sparse', 'auto']);
 
 /** The fields of a run configuration, with the built-in components, models and data sets. */
 const runConfigFields = {
@@ -159,9 +164,10 @@ const runConfigFields = {
   /** Backend to run on. @default 'auto' */
   backend: backendNameSchema.default('auto'),
   /**
-   * The training engine: `masked` or `sparse` (truly sparse Dense layers; SET's random growth then draws its
-   * positions by sampling, so its masks differ from the masked engine's in which positions, not in distribution).
-   * Part of a run's identity only when `sparse`, so masked runs keep their hashes. @default 'masked'
+   * The training engine: `masked`, `sparse` (truly sparse Dense layers; SET's random growth then draws its
+   * positions by sampling, so its masks differ from the masked engine's in which positions, not in distribution) or
+   * `auto` (chosen before training; the record names the engine used and why). Part of a run's identity unless
+   * `masked`, so masked runs keep their hashes. @default 'masked'
    */
   engine: engineNameSchema.default('masked'),
   /** What the run's training log holds (not part of the run's identity). @default { everySteps: 50, maskUpdates: true } */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveStrategy } from '@topiary/algorithms';
-import { SparseEngineTrainer } from '@topiary/sparse';
+import { chooseEngine, SparseEngineTrainer, type EngineChoice, type EngineName } from '@topiary/sparse';
 import { Rng, SparseTrainer, type FlopsReport, type SparseStrategy, type SparsitySummary, type StepResult, type TrainerEvent, type TrainerWarning, type TrainingHealth } from '@topiary/core';
 import { selectBackend } from '../backend/select-backend.js';
 import { batchesPerEpoch, makeBatch, shuffledBatchIndices } from '../data/batches.js';
@@ -102,6 +102,10 @@ export interface RunResult {
   readonly backend: string;
   /** What the backend reported about itself and why it was chosen. */
   readonly backendDetails: string;
+  /** The engine that trained (`engine: 'auto'` resolved). */
+  readonly engine: EngineName;
+  /** Why that engine: as configured, or `chooseEngine`'s reason. */
+  readonly engineReason: string;
   /** The strategy as resolved: its name and the kinds of its components (a plugin's kinds among them). */
   readonly strategy: StrategySummary;
 }
@@ -182,6 +186,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   let model: LayersModel | undefined;
   let optimizer: tf.Optimizer | undefined;
   let trainer: SparseTrainer | SparseEngineTrainer | undefined;
+  let engine: EngineChoice;
   let currentEpoch = 1;
   try {
     model = await createModel(config.model, modelSeed, dataShapeOf(loaded), plugins.models);
@@ -195,11 +200,12 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       weightDecay: config.training.weightDecay,
       ...(options.onLog ? { onEvent: trainingLogger(config.logging, options.onLog, () => currentEpoch, started) } : {}),
     } as const;
+    engine = resolveEngine(config.engine, model, strategy, backend.name);
     trainer =
-      config.engine === 'sparse'
+      engine.engine === 'sparse'
         ? new SparseEngineTrainer(model, trainerOptions)
         : new SparseTrainer(model, { ...trainerOptions, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
-    const predictor = config.engine === 'sparse' ? trainer as SparseEngineTrainer : model;
+    const predictor = engine.engine === 'sparse' ? trainer as SparseEngineTrainer : model;
 
     const lossCurve: EpochLoss[] = [];
     let bestValidationAccuracy: number | undefined;
@@ -279,6 +285,8 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
       health: trainer.health(),
       backend: backend.name,
       backendDetails: `${backend.details}; ${backend.reason}`,
+      engine: engine.engine,
+      engineReason: engine.reason,
       strategy: summarizeStrategy(strategy),
     };
   } finally {
@@ -286,6 +294,12 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
     if (optimizer) disposeOptimizer(optimizer);
     model?.dispose();
   }
+}
+
+/** The engine a run trains with: as configured, or chosen by `chooseEngine` for `auto`. */
+function resolveEngine(requested: RunConfig['engine'], model: LayersModel, strategy: SparseStrategy, backend: string): EngineChoice {
+  if (requested === 'auto') return chooseEngine(model, strategy, { backend });
+  return { engine: requested, reason: `engine '${requested}' as configured` };
 }
 
 /** The name and component kinds of a resolved strategy. */

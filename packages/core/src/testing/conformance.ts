@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import type { TrainingEngine } from '../engine.js';
 import { SparseTrainer, type SparseTrainerOptions } from '../trainer.js';
 import type { SparseStrategy } from '../types.js';
 import { syntheticBatches, tinyMlp, toTensors, type HostBatch } from './fixtures.js';
@@ -47,31 +49,25 @@ export interface ConformanceOptions {
   readonly sparsity?: number;
   /** Further trainer options (e.g. `selection`), applied over the suite's own. @default {} */
   readonly trainerOptions?: Partial<SparseTrainerOptions>;
+  /**
+   * Makes the trainer under test from the suite's model and options: the engine the suite holds to its behaviour
+   * (the sparse engine's tests pass one that builds a `SparseEngineTrainer`). The suite disposes the trainer, the
+   * model and the optimizer. @default the masked engine, `new SparseTrainer(model, options)`
+   */
+  readonly createTrainer?: (model: LayersModel, options: SparseTrainerOptions) => TrainingEngine;
 }
 
 const STEPS = 40;
 const UPDATE_EVERY = 5;
 
-async function kernelValues(trainer: SparseTrainer): Promise<Float32Array[]> {
-  const names = trainer.summary().layers.map((l) => l.name);
-  const vars = trainer.model.weights.filter((w) => names.includes(w.name)).map((w) => w.read());
-  return Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
-}
+type CreateTrainer = (model: LayersModel, options: SparseTrainerOptions) => TrainingEngine;
+const maskedEngine: CreateTrainer = (model, options) => new SparseTrainer(model, options);
+/** The model each trainer under test was made from (the suite made it, so the suite disposes it). */
+const models = new WeakMap<TrainingEngine, LayersModel>();
 
-async function slotValues(trainer: SparseTrainer): Promise<Map<string, Float32Array>> {
-  const names = trainer.summary().layers.map((l) => l.name);
-  const out = new Map<string, Float32Array>();
-  const weights = await trainer.optimizer.getWeights();
-  for (const { name, tensor } of weights) {
-    const owner = names.find((n) => name.startsWith(`${n}/`));
-    if (owner) out.set(name, (await tensor.data()) as Float32Array);
-  }
-  tf.dispose(weights.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
-  return out;
-}
-
-function makeTrainer(strategy: SparseStrategy, trainerOptions: Partial<SparseTrainerOptions> = {}, seed = 3): SparseTrainer {
-  return new SparseTrainer(tinyMlp({ seed: 1 }), {
+function makeTrainer(create: CreateTrainer, strategy: SparseStrategy, trainerOptions: Partial<SparseTrainerOptions> = {}, seed = 3): TrainingEngine {
+  const model = tinyMlp({ seed: 1 });
+  const trainer = create(model, {
     strategy,
     optimizer: tf.train.momentum(0.05, 0.9),
     loss: 'categoricalCrossentropy',
@@ -80,9 +76,11 @@ function makeTrainer(strategy: SparseStrategy, trainerOptions: Partial<SparseTra
     onWarning: () => undefined,
     ...trainerOptions,
   });
+  models.set(trainer, model);
+  return trainer;
 }
 
-async function train(trainer: SparseTrainer, batches: readonly HostBatch[], from = 0, to = batches.length): Promise<number[]> {
+async function train(trainer: TrainingEngine, batches: readonly HostBatch[], from = 0, to = batches.length): Promise<number[]> {
   const losses: number[] = [];
   for (let i = from; i < to; i++) {
     const { x, y } = toTensors(batches[i]!);
@@ -92,25 +90,25 @@ async function train(trainer: SparseTrainer, batches: readonly HostBatch[], from
   return losses;
 }
 
-async function snapshot(trainer: SparseTrainer): Promise<{ masks: Uint8Array[]; weights: Float32Array[] }> {
-  const weights = await Promise.all(trainer.model.weights.map(async (w) => Float32Array.from((await w.read().data()) as Float32Array)));
-  return { masks: trainer.masks(), weights };
+async function snapshot(trainer: TrainingEngine): Promise<{ masks: Uint8Array[]; weights: Float32Array[] }> {
+  return { masks: trainer.masks(), weights: (await trainer.denseState()).weights };
 }
 
-function disposeAll(trainer: SparseTrainer): void {
+function disposeAll(trainer: TrainingEngine): void {
   trainer.dispose();
-  trainer.model.dispose();
+  models.get(trainer)?.dispose();
   trainer.optimizer.dispose();
 }
 
 /**
- * Registers Topiary's behavioural conformance tests (vitest) for one backend or package: mask invariants
+ * Registers Topiary's behavioural conformance tests (vitest) for one backend, package or engine: mask invariants
  * after every step and update, zero-initialised growth, optimizer-slot resets, learning, mask movement,
  * determinism, exact resume from a checkpoint, skipping of non-finite batches and the absence of tensor leaks.
  */
 export function runConformanceSuite(options: ConformanceOptions): void {
   const sparsity = options.sparsity ?? 0.8;
   const trainerOptions = options.trainerOptions ?? {};
+  const create = options.createTrainer ?? maskedEngine;
   const context: ConformanceContext = { totalSteps: STEPS, updateEvery: UPDATE_EVERY, sparsity };
   describe(`topiary conformance on ${options.name}`, () => {
     beforeAll(async () => {
@@ -120,7 +118,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     for (const [label, spec] of Object.entries(options.strategies)) {
       describe(label, () => {
         it('keeps budgets, zeroes inactive weights, starts grown weights as configured and resets their optimizer slots', async () => {
-          const trainer = makeTrainer(spec.create(context), trainerOptions);
+          const trainer = makeTrainer(create, spec.create(context), trainerOptions);
           const batches = syntheticBatches({ count: STEPS });
           let previousMasks: Uint8Array[] | undefined;
           let initialActive: number[] | undefined;
@@ -135,7 +133,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
               losses.push(result.loss);
               const summary = trainer.summary();
               const masks = trainer.masks();
-              const weights = await kernelValues(trainer);
+              const dense = await trainer.denseState();
+              const weights = dense.kernels;
               masks.forEach((mask, l) => {
                 let active = 0;
                 for (let j = 0; j < mask.length; j++) {
@@ -164,11 +163,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
                 if (moved) {
                   changes++;
                   expect(result.maskUpdated).toBe(true);
-                  const slots = await slotValues(trainer);
-                  const layerNames = summary.layers.map((l) => l.name);
                   masks.forEach((mask, l) => {
                     const before = previousMasks![l]!;
-                    const layerSlots = [...slots.entries()].filter(([n]) => n.startsWith(`${layerNames[l]}/`)).map(([, v]) => v);
+                    const layerSlots = [...dense.kernelSlots[l]!.values()];
                     for (let j = 0; j < mask.length; j++) {
                       if (mask[j] === before[j]) continue;
                       for (const slot of layerSlots) expect(Math.abs(slot[j]!), `slot of changed weight ${j}, layer ${l}`).toBe(0);
@@ -193,9 +190,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
 
         it('is deterministic for a seed and resumes bit-identically from a checkpoint', async () => {
           const batches = syntheticBatches({ count: 24 });
-          const a = makeTrainer(spec.create(context), trainerOptions);
-          const b = makeTrainer(spec.create(context), trainerOptions);
-          const resumed = makeTrainer(spec.create(context), trainerOptions);
+          const a = makeTrainer(create, spec.create(context), trainerOptions);
+          const b = makeTrainer(create, spec.create(context), trainerOptions);
+          const resumed = makeTrainer(create, spec.create(context), trainerOptions);
           try {
             await train(a, batches);
             await train(b, batches, 0, 12);
@@ -209,7 +206,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
             expect(sb.weights).toEqual(sa.weights);
             expect(sr.masks).toEqual(sa.masks);
             expect(sr.weights).toEqual(sa.weights);
-            const counts = (t: SparseTrainer) => ({ ...t.summary(), layers: t.summary().layers.map(({ size, active }) => ({ size, active })) });
+            const counts = (t: TrainingEngine) => ({ ...t.summary(), layers: t.summary().layers.map(({ size, active }) => ({ size, active })) });
             expect(counts(resumed)).toEqual(counts(a));
             expect(resumed.flops()).toEqual(a.flops());
           } finally {
@@ -224,8 +221,8 @@ export function runConformanceSuite(options: ConformanceOptions): void {
             x[7] = value;
             return { ...batch, x };
           };
-          const clean = makeTrainer(spec.create(context), trainerOptions);
-          const dirty = makeTrainer(spec.create(context), trainerOptions);
+          const clean = makeTrainer(create, spec.create(context), trainerOptions);
+          const dirty = makeTrainer(create, spec.create(context), trainerOptions);
           try {
             await train(clean, batches);
             for (let t = 0; t < batches.length; t++) {
@@ -252,7 +249,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         });
 
         it('leaks no tensors over 100 steps with updates', async () => {
-          const trainer = makeTrainer(spec.create({ ...context, totalSteps: 120 }), trainerOptions);
+          const trainer = makeTrainer(create, spec.create({ ...context, totalSteps: 120 }), trainerOptions);
           const batches = syntheticBatches({ count: 8 });
           const tensors = batches.map((batch) => toTensors(batch));
           try {

@@ -1,4 +1,6 @@
+import type { CheckpointCsr } from '@topiary/core';
 import type { SparseKernel } from '../kernel/sparse-kernel.js';
+import { csrOfPositions, kernelPositions } from './flat-positions.js';
 
 /** The positions of a layer ever active, for the exploration rate: ascending flat positions, O(ever-active) memory. */
 export class EverActive {
@@ -10,7 +12,17 @@ export class EverActive {
 
   /** The stored positions of a kernel. */
   static of(kernel: SparseKernel): EverActive {
-    return new EverActive(storedPositions(kernel, undefined));
+    return new EverActive(kernelPositions(kernel));
+  }
+
+  /** A record of the given ascending flat positions (a checkpoint's). */
+  static fromPositions(positions: Float64Array): EverActive {
+    return new EverActive(positions);
+  }
+
+  /** The positions as CSR of an inputs × outputs kernel (for checkpoints): O(ever-active + inputs). */
+  toCsr(inputs: number, outputs: number): CheckpointCsr {
+    return csrOfPositions(inputs, outputs, this.positions);
   }
 
   /** Positions ever active. */
@@ -38,16 +50,15 @@ export class EverActive {
   }
 }
 
-/** Flat positions of a kernel's entries (only those whose source is −1 when `sources` is given), ascending. */
-function storedPositions(kernel: SparseKernel, sources: Int32Array | undefined): Float64Array {
+/** Flat positions of a kernel's entries whose source is −1 (new connections), ascending. */
+function storedPositions(kernel: SparseKernel, sources: Int32Array): Float64Array {
   let count = 0;
-  if (sources) for (const s of sources) count += s < 0 ? 1 : 0;
-  else count = kernel.nnz;
+  for (const s of sources) count += s < 0 ? 1 : 0;
   const out = new Float64Array(count);
   let n = 0;
   for (let i = 0; i < kernel.inputs; i++) {
     for (let k = kernel.rowPointers[i]!; k < kernel.rowPointers[i + 1]!; k++) {
-      if (!sources || sources[k]! < 0) out[n++] = i * kernel.outputs + kernel.columnIndices[k]!;
+      if (sources[k]! < 0) out[n++] = i * kernel.outputs + kernel.columnIndices[k]!;
     }
   }
   return out;

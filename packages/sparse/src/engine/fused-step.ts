@@ -5,14 +5,14 @@ import type { SparseActivation } from './activations.js';
 import { hostOptimizerStep } from './host-optimizer.js';
 import { hostFloats } from './host-values.js';
 import type { SparseLayer } from './sparse-layer.js';
-import type { LayerCapture } from './sparse-matmul.js';
+import type { StepCapture } from './step-capture.js';
 import type { StepGradients } from './step-gradients.js';
 
 // The sparse engine's step without a tfjs graph: forward, loss, backward, finiteness and weight decay in loops over
 // host arrays (the products through SparseProducts), each operation rounded to float32 in the order tfjs's ops and
 // gradients compute it, so that both paths give the same loss and gradients within float rounding.
 
-/** How {@link SparseEngineTrainer} runs a step: `fused` host loops, `graph` tfjs ops, `auto` fused when the network allows it. */
+/** How {@link SparseEngineTrainer} runs a step: `fused` host loops, `graph` tfjs ops, `auto` fused when the loss and backend allow it. */
 export type StepChoice = 'auto' | 'fused' | 'graph';
 
 /** The path a step runs on: `fused` (host loops over typed arrays) or `graph` (tfjs ops and `tf.variableGrads`). */
@@ -24,18 +24,25 @@ export const fusedLosses = ['categoricalCrossentropy', 'sparseCategoricalCrossen
 /** One of {@link fusedLosses}. */
 export type FusedLoss = (typeof fusedLosses)[number];
 
-/** Why the fused step cannot run a network trained with `loss` (every sparse-engine activation is fused), or undefined when it can. */
-export function fusedIneligibility(loss: LossName | LossFunction): string | undefined {
+/** Backends whose tensors live in host memory, where the fused step reads and writes them. */
+const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
+
+/**
+ * Why the fused step cannot run a network trained with `loss` on `backend` (every sparse-engine activation is
+ * fused), or undefined when it can; without a backend, only the loss is judged.
+ */
+export function fusedIneligibility(loss: LossName | LossFunction, backend?: string): string | undefined {
+  if (backend !== undefined && !FUSED_BACKENDS.has(backend)) return `the backend is '${backend}' (the fused step runs on host memory: 'cpu' or 'wasm'; on webgpu the graph step runs the WGSL products)`;
   if (typeof loss === 'function') return 'the loss is a function (the fused step computes only the named losses ' + fusedLosses.join(', ') + ')';
   if (!(fusedLosses as readonly string[]).includes(loss)) return `the loss '${String(loss)}' is not one of ${fusedLosses.join(', ')}`;
   return undefined;
 }
 
-/** The path `choice` runs for a network trained with `loss`; `fused` where it cannot run throws, naming why. */
-export function resolveStepPath(choice: StepChoice, loss: LossName | LossFunction): StepPath {
+/** The path `choice` runs for a network trained with `loss` on `backend` (unjudged when omitted); `fused` where it cannot run throws, naming why. */
+export function resolveStepPath(choice: StepChoice, loss: LossName | LossFunction, backend?: string): StepPath {
   check(choice === 'auto' || choice === 'fused' || choice === 'graph', 'step', choice, "'auto', 'fused' or 'graph'");
   if (choice === 'graph') return 'graph';
-  const reason = fusedIneligibility(loss);
+  const reason = fusedIneligibility(loss, backend);
   if (reason === undefined) return 'fused';
   if (choice === 'fused') throw new Error(`step: 'fused' cannot run this network: ${reason}; use step: 'graph' or 'auto'`);
   return 'graph';
@@ -271,7 +278,7 @@ function hostLoss(loss: FusedLoss, t: Float32Array, p: Float32Array, batch: numb
  * by `products`, the bias, activations, loss and their gradients by loops over Float32Arrays. `captures`, when
  * given, receives each layer's input, output gradient and sampled dW (as `sparseMatMul` gives them).
  */
-export function fusedGradients(layers: readonly SparseLayer[], products: SparseProducts, loss: FusedLoss, x: tf.Tensor, y: tf.Tensor, captures: (LayerCapture | undefined)[] | undefined): FusedGradients {
+export function fusedGradients(layers: readonly SparseLayer[], products: SparseProducts, loss: FusedLoss, x: tf.Tensor, y: tf.Tensor, captures: (StepCapture | undefined)[] | undefined): FusedGradients {
   const batch = x.shape[0]!;
   const first = layers[0]!.shape.fanIn;
   if (x.size !== batch * first) throw new Error(`step: x has shape [${x.shape.join(', ')}], which does not flatten to [${batch}, ${first}] (the first layer's inputs)`);
@@ -325,7 +332,7 @@ export function fusedGradients(layers: readonly SparseLayer[], products: SparseP
  * optimizer's own variables (`hostOptimizerStep`, the same float32 operations), any other optimizer by
  * `applyGradients` with the gradients as tensors, so each steps with its own state exactly as in the graph path.
  */
-export function fusedStepGradients(layers: readonly SparseLayer[], variables: readonly tf.Variable[], products: SparseProducts, loss: FusedLoss, x: tf.Tensor, y: tf.Tensor, weightDecay: number, captures: (LayerCapture | undefined)[] | undefined): StepGradients {
+export function fusedStepGradients(layers: readonly SparseLayer[], variables: readonly tf.Variable[], products: SparseProducts, loss: FusedLoss, x: tf.Tensor, y: tf.Tensor, weightDecay: number, captures: (StepCapture | undefined)[] | undefined): StepGradients {
   const step = fusedGradients(layers, products, loss, x, y, captures);
   const decay = f32(weightDecay);
   return {

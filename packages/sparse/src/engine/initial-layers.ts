@@ -1,26 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { densityBudget, findPrunableKernels, initialMasks, sampleDistinctPositions, type Rng, type SparseStrategy } from '@topiary/core';
+import { densityBudget, findPrunableKernels, initialMasks, sampleDistinctPositions, type LayerShape, type Rng, type SparseStrategy } from '@topiary/core';
 import { SparseKernel } from '../kernel/sparse-kernel.js';
+import { csrOfPositions } from './flat-positions.js';
 import { modelDenseLayers } from './network-from-model.js';
 import type { SparseMlpSpec } from './network-spec.js';
 import { denseLayerShape, SparseLayer } from './sparse-layer.js';
 
 /** CSR of the given ascending flat positions of an inputs × outputs kernel, values from `value(k)` for the k-th position. */
 export function kernelFromPositions(inputs: number, outputs: number, positions: Float64Array, value: (k: number) => number): SparseKernel {
-  const nnz = positions.length;
-  const rowPointers = new Int32Array(inputs + 1);
-  const columns = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
-  for (let k = 0; k < nnz; k++) {
-    const p = positions[k]!;
-    const row = Math.floor(p / outputs);
-    rowPointers[row + 1]!++;
-    columns[k] = p - row * outputs;
-    values[k] = value(k);
-  }
-  for (let i = 0; i < inputs; i++) rowPointers[i + 1]! += rowPointers[i]!;
-  return SparseKernel.fromCsr(inputs, outputs, values, rowPointers, columns);
+  const { rowPointers, columnIndices } = csrOfPositions(inputs, outputs, positions);
+  const values = new Float32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) values[k] = value(k);
+  return SparseKernel.fromCsr(inputs, outputs, values, rowPointers, columnIndices);
 }
 
 /**
@@ -55,6 +47,11 @@ export async function layersFromModel(model: LayersModel, strategy: SparseStrate
   }
 }
 
+/** The kernel shapes of a described MLP's layers (`dense_1/kernel`, …). */
+export function specLayerShapes(spec: SparseMlpSpec): LayerShape[] {
+  return spec.layers.map((layer, i) => denseLayerShape(`dense_${i + 1}`, i === 0 ? spec.inputs : spec.layers[i - 1]!.units, layer.units, layer.useBias ?? true));
+}
+
 /**
  * The layers of a described MLP, sparse from the start: each layer's budget from the strategy's distribution,
  * positions drawn uniformly (`random`, by `sampleDistinctPositions`: O(budget), no array of the kernel's size) or
@@ -65,7 +62,7 @@ export async function layersFromModel(model: LayersModel, strategy: SparseStrate
  * only, biases zero.
  */
 export function layersFromSpec(spec: SparseMlpSpec, strategy: SparseStrategy, rng: Rng, prefix: string): SparseLayer[] {
-  const shapes = spec.layers.map((layer, i) => denseLayerShape(`dense_${i + 1}`, i === 0 ? spec.inputs : spec.layers[i - 1]!.units, layer.units, layer.useBias ?? true));
+  const shapes = specLayerShapes(spec);
   const densities = strategy.distribution.densities(shapes, strategy.sparsity);
   return shapes.map((shape, i) => {
     const [inputs, outputs] = shape.shape as [number, number];

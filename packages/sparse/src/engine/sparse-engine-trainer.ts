@@ -9,10 +9,14 @@ import {
   isUpdateStep,
   readLearningRate,
   resolveLoss,
+  restoreOptimizerState,
   setOptimizerLearningRate,
   Rng,
   trainingStepFlops,
+  type Checkpoint,
+  type EngineDenseState,
   type FlopsReport,
+  type LoadCheckpointOptions,
   type LossFunction,
   type LossName,
   type SparseStrategy,
@@ -24,14 +28,17 @@ import {
 } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import { sparseProducts } from '../select/select-products.js';
+import { SparseKernel } from '../kernel/sparse-kernel.js';
 import { applyActivation } from './activations.js';
+import { layerPlans, readEngineCheckpoint, restoredBiases, saveEngineCheckpoint } from './engine-checkpoint.js';
 import { EverActive } from './ever-active.js';
 import { layersFromModel, layersFromSpec } from './initial-layers.js';
 import { checkMlpSpec, type SparseMlpSpec } from './network-spec.js';
 import { remapOptimizerState } from './optimizer-remap.js';
-import type { SparseLayer } from './sparse-layer.js';
+import { SparseLayer } from './sparse-layer.js';
 import { fusedStepGradients, resolveStepPath, type FusedLoss, type StepChoice, type StepPath } from './fused-step.js';
-import { sparseMatMul, type LayerCapture } from './sparse-matmul.js';
+import { sparseMatMul } from './sparse-matmul.js';
+import { releaseCaptures, type StepCapture } from './step-capture.js';
 import { graphStepGradients } from './step-gradients.js';
 import { planSparseUpdate, type RandomGrowth } from './sparse-update.js';
 import { checkSparseStrategy } from './supported-strategy.js';
@@ -52,7 +59,7 @@ export interface SparseEngineOptions {
   readonly nonFinite?: 'skip' | 'throw';
   /** Receives step and mask-update events, as from `SparseTrainer`. @default no listener */
   readonly onEvent?: TrainerEventListener;
-  /** The products (`sparseProducts()`: WASM SIMD where available, else TypeScript). @default made at initialisation */
+  /** The host products (`sparseProducts()`: WASM SIMD where available, else TypeScript); on the webgpu backend the WGSL products run instead. @default made at initialisation */
   readonly products?: SparseProducts;
   /**
    * How random growth (SET) draws: `sampled` (default) draws k inactive positions in expected O(k); `masked-order`
@@ -70,8 +77,8 @@ export interface SparseEngineOptions {
 
 let engines = 0;
 
-/** Backends whose tensors live in host memory, where the sparse products read and write them. */
-const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+/** Backends the engine runs on: host memory (cpu, wasm) with the host products, webgpu with the WGSL products. */
+const ENGINE_BACKENDS = new Set(['cpu', 'wasm', 'webgpu']);
 
 /**
  * Truly sparse training of a stack of Dense layers: every kernel is held as its nonzeros (CSR, 8 bytes per
@@ -88,14 +95,14 @@ export class SparseEngineTrainer {
   /** The optimizer. */
   readonly optimizer: tf.Optimizer;
   private readonly loss: LossFunction;
-  private readonly path: StepPath;
-  private readonly lossName: FusedLoss | undefined;
+  private readonly stepChoice: StepChoice;
+  private readonly lossOption: LossName | LossFunction;
   private readonly weightDecay: number;
   private readonly nonFinite: 'skip' | 'throw';
   private readonly onEvent: TrainerEventListener | undefined;
   private readonly randomGrowth: RandomGrowth;
   private readonly prefix: string;
-  private readonly rng: Rng;
+  private rng: Rng;
   private source: LayersModel | SparseMlpSpec | undefined;
   private productsValue: SparseProducts | undefined;
   private layersValue: SparseLayer[] | undefined;
@@ -121,8 +128,9 @@ export class SparseEngineTrainer {
     this.strategy = strategy;
     this.optimizer = optimizer;
     this.loss = resolveLoss(options.loss);
-    this.path = resolveStepPath(options.step ?? 'auto', options.loss);
-    this.lossName = this.path === 'fused' ? (options.loss as FusedLoss) : undefined;
+    this.stepChoice = options.step ?? 'auto';
+    resolveStepPath(this.stepChoice, options.loss); // refuses a bad choice, and 'fused' with a loss it cannot run, now
+    this.lossOption = options.loss;
     this.weightDecay = weightDecay;
     this.nonFinite = nonFinite;
     this.onEvent = options.onEvent;
@@ -140,9 +148,9 @@ export class SparseEngineTrainer {
     return this.steps;
   }
 
-  /** The path steps run on: `fused` (host loops) or `graph` (tfjs ops), as the `step` option resolved. */
+  /** The path a step runs on now: `fused` (host loops) or `graph` (tfjs ops), as the `step` option resolves for the loss and the current backend. */
   get stepPath(): StepPath {
-    return this.path;
+    return resolveStepPath(this.stepChoice, this.lossOption, tf.getBackend());
   }
 
   /** Whether the layers are built (at the first step, or by {@link SparseEngineTrainer.initialize}). */
@@ -171,11 +179,7 @@ export class SparseEngineTrainer {
   async initialize(x?: tf.Tensor, y?: tf.Tensor): Promise<void> {
     this.assertUsable();
     if (this.layersValue) return;
-    const backend = tf.getBackend();
-    if (!HOST_BACKENDS.has(backend)) {
-      throw new Error(`sparse engine: backend '${backend}' is not supported; its products run on host memory, so it needs the 'cpu' or 'wasm' backend (WebGPU kernels are not built yet: use the masked engine there)`);
-    }
-    this.productsValue ??= await sparseProducts();
+    await this.prepareProducts();
     const source = this.source!;
     this.layersValue =
       source instanceof tfl.LayersModel
@@ -199,17 +203,18 @@ export class SparseEngineTrainer {
     const step = this.steps;
     const update = this.strategy.update;
     const updateNow = update !== undefined && isUpdateStep(update.schedule, step);
-    const captures: (LayerCapture | undefined)[] = layers.map(() => undefined);
+    const captures: (StepCapture | undefined)[] = layers.map(() => undefined);
     const keep = updateNow && this.needsGradientAtUpdate;
     const trainable = this.trainable();
     const kept = keep ? captures : undefined;
     const gradients =
-      this.path === 'fused'
-        ? fusedStepGradients(layers, trainable, this.productsValue!, this.lossName!, x, y, this.weightDecay, kept)
+      this.stepPath === 'fused'
+        ? fusedStepGradients(layers, trainable, this.productsValue!, this.lossOption as FusedLoss, x, y, this.weightDecay, kept)
         : await graphStepGradients(trainable, () => this.loss(y, this.forward(x, kept)), this.weightDecay);
     const loss = gradients.loss;
     if (!gradients.finite) {
       gradients.discard();
+      releaseCaptures(captures);
       this.skippedSteps++;
       const what = Number.isFinite(loss) ? 'a gradient is not finite' : `the loss is ${loss}`;
       if (this.nonFinite === 'throw') throw new Error(`step ${step}: ${what}; the step was refused and nothing changed (nonFinite: 'throw'; use 'skip' to skip such batches)`);
@@ -226,7 +231,7 @@ export class SparseEngineTrainer {
     let event: TrainerMaskUpdateEvent | undefined;
     if (updateNow) {
       this.scheduledUpdates++;
-      const outcome = await this.updateMasks(step, captures);
+      const outcome = await this.updateMasks(step, captures).finally(() => releaseCaptures(captures));
       maskUpdated = outcome.changed;
       event = outcome.event;
     }
@@ -269,9 +274,35 @@ export class SparseEngineTrainer {
   }
 
   /** Each layer's kernel with its current values (the structure and a copy of the trained nonzeros). */
-  async kernels(): Promise<import('../kernel/sparse-kernel.js').SparseKernel[]> {
+  async kernels(): Promise<SparseKernel[]> {
     const layers = this.requireLayers('kernels');
     return Promise.all(layers.map(async (l) => l.structure.withValues(((await l.values.data()) as Float32Array).slice())));
+  }
+
+  /**
+   * Kernels (dense, zeros where no weight is stored), their optimizer slots (dense, zeros there too) and every
+   * weight in the order of a tfjs model of these layers: for comparisons on small layers only (the conformance suite
+   * holds the engines to the same behaviour with it); it allocates every dense kernel.
+   */
+  async denseState(): Promise<EngineDenseState> {
+    const layers = this.requireLayers('denseState');
+    const kernels = (await this.kernels()).map((k) => k.toDense());
+    const kernelSlots = layers.map(() => new Map<string, Float32Array>());
+    const held = await this.optimizer.getWeights();
+    try {
+      for (const { name, tensor } of held) {
+        const layer = layers.findIndex((l) => name.startsWith(`${l.values.name}/`));
+        if (layer >= 0) kernelSlots[layer]!.set(name.slice(layers[layer]!.values.name.length), layers[layer]!.structure.withValues(Float32Array.from((await tensor.data()) as Float32Array)).toDense());
+      }
+    } finally {
+      tf.dispose(held.filter(({ tensor }) => !(tensor instanceof tf.Variable)).map(({ tensor }) => tensor));
+    }
+    const weights: Float32Array[] = [];
+    for (const [i, layer] of layers.entries()) {
+      weights.push(kernels[i]!);
+      if (layer.bias) weights.push(Float32Array.from((await layer.bias.data()) as Float32Array));
+    }
+    return { kernels, kernelSlots, weights };
   }
 
   /**
@@ -295,6 +326,58 @@ export class SparseEngineTrainer {
     return model;
   }
 
+  /**
+   * Serialises everything a run resumes from bit-identically: each layer's structure (CSR row pointers and column
+   * indices), values and bias, the optimizer's state for the nonzeros (hidden scalars such as Adam's β powers
+   * included), the step, the generator, the FLOPs counters and the ever-active positions. A version 3 checkpoint
+   * of O(nnz) bytes (nothing of a dense kernel's size is made); `SparseTrainer` loads it too (densely).
+   */
+  async saveCheckpoint(): Promise<Checkpoint> {
+    const layers = this.requireLayers('saveCheckpoint');
+    const counters = { strategy: this.strategy.name, step: this.steps, rngState: this.rng.getState(), flops: { training: this.trainingFlops, denseTraining: this.denseTrainingFlops } };
+    return saveEngineCheckpoint(counters, layers, this.everActive, this.optimizer);
+  }
+
+  /**
+   * Restores a checkpoint of this engine (version 3) or of `SparseTrainer` on a model of the same Dense layers
+   * (version 2: the stored positions are the ones of its masks, the kernels' values and optimizer slots are taken
+   * there). Everything is validated first (every manifest field, shapes, CSR structures, byte lengths, the
+   * optimizer kind and slot layout, finiteness unless `allowNonFinite`); a refused checkpoint throws an Error
+   * naming what is wrong and changes nothing. Works before the first step too (the layers are built from it).
+   */
+  async loadCheckpoint(checkpoint: Checkpoint, options: LoadCheckpointOptions = {}): Promise<void> {
+    this.assertUsable();
+    check(options !== null && typeof options === 'object', 'options', options, 'an object');
+    const allowNonFinite = options.allowNonFinite ?? false;
+    check(typeof allowNonFinite === 'boolean', 'allowNonFinite', allowNonFinite, 'a boolean');
+    await this.prepareProducts();
+    const current = this.layersValue;
+    const plans = current ? current.map((l) => ({ shape: l.shape, activation: l.activation })) : layerPlans(this.source!);
+    const restored = await readEngineCheckpoint(checkpoint, plans, this.prefix, this.optimizer, allowNonFinite);
+    const kernels = restored.layers.map((l, i) => SparseKernel.fromCsr(plans[i]!.shape.fanIn, plans[i]!.shape.fanOut, l.values, l.structure.rowPointers, l.structure.columnIndices));
+    const biases = restoredBiases(restored, plans);
+    // All checks passed: apply, the optimizer first (the only part that awaits).
+    try {
+      await restoreOptimizerState(this.optimizer, restored.optimizerWeights, restored.optimizerHidden);
+    } finally {
+      tf.dispose(restored.optimizerWeights.map((w) => w.tensor));
+    }
+    if (current) {
+      current.forEach((layer, i) => {
+        layer.replace(kernels[i]!);
+        if (layer.bias) tf.tidy(() => layer.bias!.assign(tf.tensor1d(biases[i]!, 'float32')));
+      });
+    } else {
+      this.layersValue = plans.map((p, i) => new SparseLayer(p.shape, p.activation, kernels[i]!, biases[i], this.prefix));
+      this.source = undefined;
+    }
+    this.everActive = restored.layers.map((l) => EverActive.fromPositions(l.everActive));
+    this.steps = restored.step;
+    this.rng = restored.rng;
+    this.trainingFlops = restored.flops.training;
+    this.denseTrainingFlops = restored.flops.denseTraining;
+  }
+
   /** Releases the engine's variables (the optimizer stays the caller's). */
   dispose(): void {
     if (this.disposed) return;
@@ -307,7 +390,7 @@ export class SparseEngineTrainer {
     return this.layersValue!.flatMap((l) => (l.bias ? [l.values, l.bias] : [l.values]));
   }
 
-  private forward(x: tf.Tensor, captures: (LayerCapture | undefined)[] | undefined): tf.Tensor {
+  private forward(x: tf.Tensor, captures: (StepCapture | undefined)[] | undefined): tf.Tensor {
     const layers = this.layersValue!;
     let h = x.rank > 2 ? tf.reshape(x, [x.shape[0]!, -1]) : x;
     layers.forEach((layer, i) => {
@@ -318,7 +401,7 @@ export class SparseEngineTrainer {
     return h;
   }
 
-  private async updateMasks(step: number, captures: readonly (LayerCapture | undefined)[]): Promise<{ changed: boolean; event: TrainerMaskUpdateEvent | undefined }> {
+  private async updateMasks(step: number, captures: readonly (StepCapture | undefined)[]): Promise<{ changed: boolean; event: TrainerMaskUpdateEvent | undefined }> {
     const started = performance.now();
     const layers = this.layersValue!;
     const flags = tf.tidy(() => tf.stack(layers.map((l) => tf.all(tf.isFinite(l.values)))));
@@ -375,6 +458,16 @@ export class SparseEngineTrainer {
   private sparseForwardFlops(): number {
     const layers = this.layersValue!;
     return forwardFlops(layers.map((l) => l.shape), layers.map((l) => l.nnz));
+  }
+
+  /** Refuses backends whose tensors are not in host memory, and makes the products once. */
+  private async prepareProducts(): Promise<void> {
+    const backend = tf.getBackend();
+    if (!ENGINE_BACKENDS.has(backend)) {
+      throw new Error(`sparse engine: backend '${backend}' is not supported; it needs 'cpu' or 'wasm' (host products) or 'webgpu' (WGSL products): use the masked engine there`);
+    }
+    resolveStepPath(this.stepChoice, this.lossOption, backend); // 'fused' on a backend it cannot run on: refused here
+    this.productsValue ??= await sparseProducts();
   }
 
   private requireLayers(what: string): SparseLayer[] {

@@ -30,6 +30,7 @@ export class SparseLayer {
   readonly bias: tf.Variable | undefined;
   private structureValue: SparseKernel;
   private valuesVariable: tf.Variable;
+  private readonly resources = new Map<string, { dispose(): void }>();
 
   /** `variablePrefix` keeps the variables of two engines on one model apart (`<prefix><kernel name>/values`, `<prefix><layer>/bias`). */
   constructor(shape: LayerShape, activation: SparseActivation, kernel: SparseKernel, bias: Float32Array | undefined, variablePrefix: string) {
@@ -50,6 +51,19 @@ export class SparseLayer {
     return this.valuesVariable;
   }
 
+  /**
+   * A resource made from the structure (the index buffers on a GPU), made by `make` at its first use under `key` and
+   * released when the structure is replaced or the layer disposed.
+   */
+  structureResource<T extends { dispose(): void }>(key: string, make: (structure: SparseKernel) => T): T {
+    let resource = this.resources.get(key);
+    if (resource === undefined) {
+      resource = make(this.structureValue);
+      this.resources.set(key, resource);
+    }
+    return resource as T;
+  }
+
   /** Stored weights. */
   get nnz(): number {
     return this.structureValue.nnz;
@@ -61,6 +75,7 @@ export class SparseLayer {
    */
   replace(kernel: SparseKernel): void {
     const name = this.valuesVariable.name;
+    this.releaseResources();
     this.valuesVariable.dispose();
     this.structureValue = kernel;
     this.valuesVariable = trainableVector(kernel.values, name);
@@ -73,7 +88,13 @@ export class SparseLayer {
 
   /** Releases the layer's variables. */
   dispose(): void {
+    this.releaseResources();
     this.valuesVariable.dispose();
     this.bias?.dispose();
+  }
+
+  private releaseResources(): void {
+    for (const resource of this.resources.values()) resource.dispose();
+    this.resources.clear();
   }
 }

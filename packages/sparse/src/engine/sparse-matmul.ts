@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import { hostFloats } from './host-values.js';
 import type { SparseLayer } from './sparse-layer.js';
+import { webGpuSparseMatMul, type DeviceLayerCapture } from './webgpu-sparse-matmul.js';
 
 /** What a step keeps of one sparse layer for the mask update after it: the layer's input and output gradient of the batch, and dW at the nonzeros. */
 export interface LayerCapture {
@@ -18,9 +19,11 @@ export interface LayerCapture {
 /**
  * X·W for a sparse layer as a tfjs op with a gradient: forward by the sparse product, backward dX = dY·Wᵀ and
  * dW at the nonzeros only (sampled dense-dense product), both from the same products. `capture`, when given,
- * receives the layer's X, dY and sampled dW of the batch (for the mask update that follows the step).
+ * receives the layer's X, dY and sampled dW of the batch (for the mask update that follows the step). On the webgpu
+ * backend the WGSL products run instead of `products`, on device tensors, and `capture` receives device tensors.
  */
-export function sparseMatMul(layer: SparseLayer, x: tf.Tensor, products: SparseProducts, capture?: (c: LayerCapture) => void): tf.Tensor {
+export function sparseMatMul(layer: SparseLayer, x: tf.Tensor, products: SparseProducts, capture?: (c: LayerCapture | DeviceLayerCapture) => void): tf.Tensor {
+  if (tf.getBackend() === 'webgpu') return webGpuSparseMatMul(layer, x, capture);
   const { inputs, outputs } = { inputs: layer.shape.fanIn, outputs: layer.shape.fanOut };
   const op = tf.customGrad(((xIn: tf.Tensor, values: tf.Tensor, save: tf.GradSaveFunc) => {
     const batch = xIn.shape[0]!;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectLowestActive, updateCounts, type DropCriterion, type LayerShape, type MaskUpdatePolicy, type Distribution, type Rng } from '@topiary/core';
 import { AfterDrop } from './after-drop.js';
+import { deviceGradientGrowth } from './device-gradient-growth.js';
 import { gradientGrowth, gseGrowth, maskedOrderRandomGrowth, sampledRandomGrowth } from './grow-positions.js';
 import { selectSetDrop } from './set-drop-selection.js';
 import type { SparseLayer } from './sparse-layer.js';
-import type { LayerCapture } from './sparse-matmul.js';
+import { hostCapture, isDeviceCapture, type StepCapture } from './step-capture.js';
 import type { SparseKernel } from '../kernel/sparse-kernel.js';
 
 /** How random growth draws its positions: `sampled` in O(k), or `masked-order` (the masked engine's draws, O(inputs · outputs) time). */
@@ -21,7 +22,7 @@ export interface SparseUpdateInputs {
   /** The layers. */
   readonly layers: readonly SparseLayer[];
   /** Each layer's X, dY and sampled gradient of the step (present when a criterion needs the gradient). */
-  readonly captures: readonly (LayerCapture | undefined)[];
+  readonly captures: readonly (StepCapture | undefined)[];
   /** The engine's generator. */
   readonly rng: Rng;
   /** How random growth draws. */
@@ -49,10 +50,10 @@ function nonzeroShape(shape: LayerShape, nnz: number): LayerShape {
 }
 
 /** The drop criterion's scores of a layer's nonzeros (structure order). */
-async function dropScores(criterion: DropCriterion, layer: SparseLayer, capture: LayerCapture | undefined, step: number, rng: Rng, count: number): Promise<Float32Array> {
+async function dropScores(criterion: DropCriterion, layer: SparseLayer, capture: StepCapture | undefined, step: number, rng: Rng, count: number): Promise<Float32Array> {
   const nnz = layer.nnz;
   const scores = tf.tidy(() => {
-    const gradient = capture ? tf.tensor1d(capture.sampled) : undefined;
+    const gradient = capture ? (isDeviceCapture(capture) ? capture.sampled : tf.tensor1d(capture.sampled)) : undefined;
     return criterion.score({ layer: nonzeroShape(layer.shape, nnz), weight: layer.values, mask: tf.ones([nnz]), step, rng, count, ...(gradient ? { gradient } : {}) });
   });
   const values = (await scores.data()) as Float32Array;
@@ -107,8 +108,10 @@ export async function planSparseUpdate(inputs: SparseUpdateInputs): Promise<Spar
     if (!capture) return { ok: false, reason: `'${grow.kind}' grow of layer ${layer.shape.layerName} needs the step's gradient, which was not kept` };
     const result =
       grow.kind === 'gse'
-        ? gseGrowth(after, capture, k, Math.min(layer.shape.size, Math.ceil(((grow as { subsetFactor?: number }).subsetFactor ?? 2) * k)), rng, layer.shape.layerName)
-        : await gradientGrowth(after, capture, k, layer.shape.layerName);
+        ? gseGrowth(after, await hostCapture(capture), k, Math.min(layer.shape.size, Math.ceil(((grow as { subsetFactor?: number }).subsetFactor ?? 2) * k)), rng, layer.shape.layerName)
+        : isDeviceCapture(capture)
+          ? await deviceGradientGrowth(after, capture, k, layer.shape.layerName)
+          : await gradientGrowth(after, capture, k, layer.shape.layerName);
     if (!result.ok) return result;
     grown.push(result.positions);
   }

@@ -96,6 +96,19 @@ describe('runExperiment', () => {
     expect(result.health.skippedUpdates).toBe(0);
   });
 
+  it("resolves engine 'auto' before training and records the engine used and why", async () => {
+    const sparse = await runExperiment(tiny({ method: 'rigl', sparsity: 0.9, updateEvery: 2 }, { engine: 'auto' }), { useActiveBackend: true, loadData });
+    expect(sparse.engine).toBe('sparse');
+    expect(sparse.engineReason).toContain('initial sparsity 0.9');
+    // the sparse engine holds the nonzeros only: a dense start is below the crossover
+    const masked = await runExperiment(tiny({ method: 'dense', sparsity: 0 }, { engine: 'auto' }), { useActiveBackend: true, loadData });
+    expect(masked.engine).toBe('masked');
+    expect(masked.engineReason).toContain('crossover');
+    const configured = await runExperiment(tiny({ method: 'rigl', sparsity: 0.5, updateEvery: 2 }, { engine: 'sparse' }), { useActiveBackend: true, loadData });
+    expect(configured).toMatchObject({ engine: 'sparse', engineReason: "engine 'sparse' as configured" });
+    expect(sparse.summary.sparsity).toBeGreaterThan(0.85);
+  });
+
   it('is reproducible: the same seed gives the same losses and accuracy', async () => {
     const config = tiny({ method: 'dense', sparsity: 0 });
     const a = await runExperiment(config, { useActiveBackend: true, loadData });

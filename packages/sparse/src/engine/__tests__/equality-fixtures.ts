@@ -62,12 +62,13 @@ export async function compareEngines(strategy: SparseStrategy, batches: readonly
   }
 }
 
-function sameMasks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+/** Whether two lists of masks are equal. */
+export function sameMasks(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
   return a.length === b.length && a.every((m, i) => m.length === b[i]!.length && m.every((v, j) => v === b[i]![j]));
 }
 
 /** max |a − b| / max |b|. */
-function deviation(a: Float32Array, b: Float32Array): number {
+export function deviation(a: Float32Array, b: Float32Array): number {
   let diff = 0;
   let scale = 0;
   for (let j = 0; j < b.length; j++) {

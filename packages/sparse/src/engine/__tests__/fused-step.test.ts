@@ -193,6 +193,13 @@ describe('choosing the step path', () => {
     expect(resolveStepPath('auto', 'categoricalCrossentropy')).toBe('fused');
   });
 
+  it('on webgpu auto runs the graph step (the WGSL products) and fused is refused, naming the backend', () => {
+    expect(resolveStepPath('auto', 'categoricalCrossentropy', 'webgpu')).toBe('graph');
+    expect(resolveStepPath('auto', 'categoricalCrossentropy', 'wasm')).toBe('fused');
+    expect(() => resolveStepPath('fused', 'categoricalCrossentropy', 'webgpu')).toThrow(/step: 'fused' cannot run this network: the backend is 'webgpu' \(the fused step runs on host memory: 'cpu' or 'wasm'/);
+    expect(resolveStepPath('graph', 'categoricalCrossentropy', 'webgpu')).toBe('graph');
+  });
+
   it('targets of the wrong shape are refused, naming y and what the loss needs', async () => {
     const t = trainer(mlp('relu', 'softmax'), strategy, 'fused');
     const x = tf.zeros([8, INPUTS]);
