@@ -35,6 +35,22 @@ export const SPIN_BUDGET_MICROSECONDS = 500;
 /** A claimed task unfinished for this long means its thread stopped answering (the `timeoutMs` of a module's `runJob`). */
 export const JOB_TIMEOUT_MS = 30_000;
 
+/**
+ * The environment variable that sets, in Node, the default thread count of Topiary's WASM kernels (the bench's
+ * worker processes share the cores out through it).
+ */
+export const KERNEL_THREADS_VARIABLE = 'TOPIARY_WASM_THREADS';
+
+/**
+ * {@link KERNEL_THREADS_VARIABLE} in Node: undefined when unset or blank, its number when it is digits, else the
+ * text itself (for the caller's error naming the variable and the value).
+ */
+export function kernelThreadsFromEnvironment(): number | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNEL_THREADS_VARIABLE];
+  if (value === undefined || value.trim() === '') return undefined;
+  return /^\s*\d+\s*$/.test(value) ? Number(value) : (value as unknown as number);
+}
+
 /** Whether this is Node (worker_threads) rather than a browser (Web Workers). */
 export function isNodeRuntime(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
