@@ -16,3 +16,4 @@ export type { LayerCapture } from './engine/sparse-matmul.js';
 export { checkSparseStrategy, sparseDropKinds, sparseGrowKinds } from './engine/supported-strategy.js';
 export type { RandomGrowth } from './engine/sparse-update.js';
 export { RunningTopK } from './engine/running-top-k.js';
+export { stopSparseThreads } from './wasm/thread-pool.js';
