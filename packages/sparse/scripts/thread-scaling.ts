@@ -4,7 +4,9 @@
 // times. Every threaded result is checked bitwise against the one-thread result first. Cases: LeNet-300-100's
 // layers at 98% sparsity (batch 100; each layer, and the three alternating as in a training step) and a
 // 10000 × 10000 layer at 90% (10⁷ nonzeros, batch 32). `--all-tasks` adds a variant that splits every product
-// however small (minTaskWork 0), to show what the work threshold saves on small layers.
+// however small (minTaskWork 0), to show what the work threshold saves on small layers. The last column is the
+// process's CPU time over the wall time while a variant ran: up to the thread count when the cores are free, about
+// 1 when the other threads found no free core (a shared machine).
 // Run: node --import tsx --conditions=@topiary/source packages/sparse/scripts/thread-scaling.ts [--threads 2] [--rounds n] [--quick] [--all-tasks]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -38,8 +40,8 @@ const cases: Case[] = [
 const same = (a: Float32Array, b: Float32Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 const rows: Record<string, unknown>[] = [];
-console.log(`| case | nnz | variant | forward ms | backwardInput ms | sampledGradient ms | sum ms | sum vs 1 thread |`);
-console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
+console.log(`| case | nnz | variant | forward ms | backwardInput ms | sampledGradient ms | sum ms | 1 thread / this | CPU / wall |`);
+console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
 for (const c of cases) {
   const operands = operandsFor(c, random);
   const one = wasmProducts(single.runtime);
@@ -64,10 +66,16 @@ for (const c of cases) {
     }
   });
   const all = variants.map(() => ({ forward: [] as number[], backwardInput: [] as number[], sampledGradient: [] as number[] }));
+  const cpu = variants.map(() => ({ cpuMs: 0, wallMs: 0 }));
   for (const v of variants) measure(v.products, c, operands); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     variants.forEach((v, i) => {
+      const before = process.cpuUsage();
+      const start = performance.now();
       const t = measure(v.products, c, operands);
+      cpu[i]!.wallMs += performance.now() - start;
+      const used = process.cpuUsage(before);
+      cpu[i]!.cpuMs += (used.user + used.system) / 1000;
       for (const p of PRODUCTS) all[i]![p].push(...t[p]);
     });
   }
@@ -77,8 +85,9 @@ for (const c of cases) {
     const m = PRODUCTS.map((p) => median(all[i]![p]));
     const sum = m.reduce((a, b) => a + b, 0);
     if (i === 0) base = sum;
-    rows.push({ case: c.name, nnz, variant: v.name, forwardMs: m[0], backwardInputMs: m[1], sampledGradientMs: m[2], sumMs: sum, speedup: base / sum });
-    console.log(`| ${c.name} | ${nnz} | ${v.name} | ${m.map(formatMs).join(' | ')} | ${formatMs(sum)} | ${(base / sum).toFixed(2)}× |`);
+    const cpuOverWall = cpu[i]!.cpuMs / cpu[i]!.wallMs;
+    rows.push({ case: c.name, nnz, variant: v.name, forwardMs: m[0], backwardInputMs: m[1], sampledGradientMs: m[2], sumMs: sum, speedup: base / sum, cpuOverWall });
+    console.log(`| ${c.name} | ${nnz} | ${v.name} | ${m.map(formatMs).join(' | ')} | ${formatMs(sum)} | ${(base / sum).toFixed(2)}× | ${cpuOverWall.toFixed(2)} |`);
   });
 }
 mkdirSync('topiary-out', { recursive: true });
