@@ -137,8 +137,10 @@ export async function sparseEngineReport(quick: boolean): Promise<Record<string,
     return row;
   });
   const first = memory[0] as { peakRssBytes: number; nonzeros: number };
+  const products = await sparseProducts();
   return {
-    products: (await sparseProducts()).implementation,
+    products: products.implementation,
+    productThreads: products.threads,
     epochSeconds,
     stepSpeedupOverMasked: steps.rows,
     crossoverSparsity: steps.crossoverSparsity,
