@@ -34,6 +34,7 @@ console.log(JSON.stringify({
   nonzeros: summary.activeWeights,
   denseWeights: size,
   products: products.implementation,
+  productThreads: products.threads,
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
   baselineRssBytes: baseline,
   peakRssPerNonzero: (process.resourceUsage().maxRSS * 1024 - baseline) / summary.activeWeights,

@@ -91,6 +91,7 @@ const report = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
   backend: tf.getBackend(),
   products: products.implementation,
+  productThreads: products.threads,
   data: data.info,
   widths,
   epsilon,

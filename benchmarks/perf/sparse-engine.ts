@@ -168,8 +168,10 @@ export async function sparseEngineReport(quick: boolean): Promise<Record<string,
     return row;
   });
   const first = memory[0] as { peakRssBytes: number; nonzeros: number };
+  const products = await sparseProducts();
   return {
-    products: (await sparseProducts()).implementation,
+    products: products.implementation,
+    productThreads: products.threads,
     epochSeconds,
     stepPath,
     fusedOverGraphStep: paths,

@@ -1,6 +1,6 @@
 // The truly sparse products of @topiary/sparse (forward Y = X·W, input gradient dX = dY·Wᵀ, sampled gradient
 // dW = Xᵀ·dY at the nonzeros) against the same three products done densely by tfjs: on the wasm backend of
-// @topiary/backend-wasm (Topiary's SIMD matmul kernels, one thread, as the sparse kernels run on one) and on tfjs's
+// @topiary/backend-wasm (Topiary's SIMD matmul kernels, one thread, as the sparse products here: `threads: 1`) and on tfjs's
 // cpu backend. LeNet-300-100's layers and a 4096 × 4096 layer, batch 100, sparsities 0.5 … 0.999. For each layer
 // every variant runs in interleaved blocks in one process (the machines are shared and noisy); the medians, the
 // ratios between them, the crossover sparsity and the bytes per nonzero go to the JSON and a markdown table.
@@ -146,7 +146,7 @@ const info = await wasm({ kernelThreads: 1 }).setup();
 setWasmMatMulKernels({ kernels: 'topiary', threads: 1 });
 const kernelsInfo = wasmMatMulKernelsInfo();
 const tsProducts = await sparseProducts({ implementation: 'typescript' });
-const wasmProducts = await sparseProducts({ implementation: 'wasm' });
+const wasmProducts = await sparseProducts({ implementation: 'wasm', threads: 1 });
 console.log(`dense wasm: ${info.details}`);
 
 const rows: Record<string, unknown>[] = [];

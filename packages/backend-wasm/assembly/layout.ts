@@ -1,18 +1,8 @@
 // Fixed addresses of the control block shared by the host (JavaScript) and every kernel thread. The host lays out
 // operands from DATA_BASE upwards; nothing below it is ever used for tensor data.
 
-/** (generation << 32) | next task index: one 64-bit word, so a claim and a job change can never be confused. */
-export const CLAIM: usize = 1024;
-/** The generation alone: the high half of CLAIM, the word idle threads wait on. */
-export const GENERATION: usize = CLAIM + 4;
-/** Tasks finished in the current job. */
-export const COMPLETED: usize = 1032;
-/** Non-zero tells idle threads to return from workerLoop. */
-export const EXIT: usize = 1036;
-/** Threads currently started and looping. */
-export const RUNNING: usize = 1040;
-/** Microseconds an idle thread spins, watching for the next job, before it sleeps (set by the host). */
-export const SPIN_MICROSECONDS: usize = 1044;
+// The control block of the job protocol (CLAIM … SPIN_MICROSECONDS) lies at 1024 … 1047: @topiary/core's assembly/jobs.ts.
+
 /** Parameters of the current job: 48 i32 slots. */
 export const PARAMS: usize = 1088;
 /** Per-thread scratch for partial-tile stores: 64 bytes per thread, up to 256 threads. */

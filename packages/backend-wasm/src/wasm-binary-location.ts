@@ -1,3 +1,4 @@
+import { importNodeBuiltin } from '@topiary/core';
 import type { WasmBinaryName, WasmBinaryPaths } from './wasm-options.js';
 
 /** The installed package whose `dist/` folder holds the `.wasm` binaries. */
@@ -42,9 +43,4 @@ export async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Imports a Node built-in through a non-literal specifier so that browser bundlers leave it out. */
-async function importNodeBuiltin<T>(specifier: string): Promise<T> {
-  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as T;
 }

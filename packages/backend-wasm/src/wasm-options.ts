@@ -1,4 +1,4 @@
-import { check, checkPositiveInteger } from '@topiary/core';
+import { check, checkPositiveInteger, KERNEL_THREADS_VARIABLE, kernelThreadsFromEnvironment } from '@topiary/core';
 
 /** The three builds of the tfjs WebAssembly binary; tfjs picks one by SIMD and thread support. */
 export type WasmBinaryName =
@@ -70,7 +70,7 @@ export function resolveWasmBackendOptions(options: WasmBackendOptions = {}): Res
   const { wasmPaths, threads, matMulKernels = 'topiary', kernelThreads } = options;
   if (threads !== undefined) checkPositiveInteger(threads, 'wasm options.threads');
   check(matMulKernels === 'topiary' || matMulKernels === 'tfjs', 'wasm options.matMulKernels', matMulKernels, "'topiary' or 'tfjs'");
-  const fromEnvironment = kernelThreads === undefined ? threadsFromEnvironment() : undefined;
+  const fromEnvironment = kernelThreads === undefined ? kernelThreadsFromEnvironment() : undefined;
   const resolvedThreads = kernelThreads ?? fromEnvironment;
   if (resolvedThreads !== undefined) {
     const field = kernelThreads === undefined ? `environment variable ${KERNEL_THREADS_VARIABLE}` : 'wasm options.kernelThreads';
@@ -78,15 +78,6 @@ export function resolveWasmBackendOptions(options: WasmBackendOptions = {}): Res
     check(resolvedThreads <= MAX_KERNEL_THREADS, field, resolvedThreads, `at most ${MAX_KERNEL_THREADS}`);
   }
   return { wasmPaths: resolveWasmPaths(wasmPaths), threads, matMulKernels, kernelThreads: resolvedThreads };
-}
-
-/** The environment variable that sets the default of {@link WasmBackendOptions.kernelThreads} in Node. */
-export const KERNEL_THREADS_VARIABLE = 'TOPIARY_WASM_THREADS';
-
-function threadsFromEnvironment(): number | undefined {
-  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNEL_THREADS_VARIABLE];
-  if (value === undefined || value.trim() === '') return undefined;
-  return /^\s*\d+\s*$/.test(value) ? Number(value) : (value as unknown as number);
 }
 
 function resolveWasmPaths(wasmPaths: WasmBackendOptions['wasmPaths']): ResolvedWasmBackendOptions['wasmPaths'] {

@@ -113,3 +113,8 @@ export { setOptimizerLearningRate } from './optimizer-learning-rate.js';
 export { checkTrainingOptions } from './training-options.js';
 export type { TrainingOptionsInput } from './training-options.js';
 export { decodeBase64 } from './decode-base64.js';
+export {
+  importNodeBuiltin, isNodeRuntime, JOB_TIMEOUT_MS, KERNEL_THREADS_VARIABLE, kernelThreadsFromEnvironment, logicalCores, sharedMemorySupport, SPIN_BUDGET_MICROSECONDS, SPIN_MICROSECONDS_ADDRESS, startKernelPool,
+  startKernelThreads, THREAD_START_TIMEOUT_MS,
+} from './kernel-threads.js';
+export type { KernelPool, KernelThread, StartedThreads } from './kernel-threads.js';

@@ -61,10 +61,10 @@
   v128.store(out, a0);
 }
 
-/** dst[r, :] = Σ_k values[k] · src[idx[k], :] for the `rows` compressed rows of (ptr, idx, values). */
-export function gatherRows(rows: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32): void {
+/** dst[r, :] = Σ_k values[k] · src[idx[k], :] for the compressed rows r0 ≤ r < r1 of (ptr, idx, values). */
+export function gatherBand(r0: i32, r1: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32): void {
   const rowBytes = <usize>width << 2;
-  for (let r = 0; r < rows; r++) {
+  for (let r = r0; r < r1; r++) {
     const k0 = load<i32>(ptr + (<usize>r << 2));
     const k1 = load<i32>(ptr + (<usize>r << 2), 4);
     const out = dst + <usize>r * rowBytes;
@@ -75,3 +75,7 @@ export function gatherRows(rows: i32, ptr: usize, idx: usize, values: usize, src
   }
 }
 
+/** dst[r, :] = Σ_k values[k] · src[idx[k], :] for the `rows` compressed rows of (ptr, idx, values). */
+export function gatherRows(rows: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32): void {
+  gatherBand(0, rows, ptr, idx, values, src, dst, width);
+}

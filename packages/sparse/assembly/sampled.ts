@@ -7,11 +7,11 @@
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-/** out[k] = dot(a[r, :], c[idx[k], :]) for the `rows` compressed rows of (ptr, idx). */
-export function sampledDots(rows: i32, ptr: usize, idx: usize, a: usize, c: usize, out: usize, width: i32): void {
+/** out[k] = dot(a[r, :], c[idx[k], :]) for the compressed rows r0 ≤ r < r1 of (ptr, idx). */
+export function sampledBand(r0: i32, r1: i32, ptr: usize, idx: usize, a: usize, c: usize, out: usize, width: i32): void {
   const rowBytes = <usize>width << 2;
   const bytes = <usize>width << 2;
-  for (let r = 0; r < rows; r++) {
+  for (let r = r0; r < r1; r++) {
     const k1 = load<i32>(ptr + (<usize>r << 2), 4);
     const x = a + <usize>r * rowBytes;
     let k = load<i32>(ptr + (<usize>r << 2));
@@ -42,4 +42,9 @@ export function sampledDots(rows: i32, ptr: usize, idx: usize, a: usize, c: usiz
       store<f32>(out + (<usize>k << 2), sum(a0));
     }
   }
+}
+
+/** out[k] = dot(a[r, :], c[idx[k], :]) for the `rows` compressed rows of (ptr, idx). */
+export function sampledDots(rows: i32, ptr: usize, idx: usize, a: usize, c: usize, out: usize, width: i32): void {
+  sampledBand(0, rows, ptr, idx, a, c, out, width);
 }

@@ -42,17 +42,28 @@
   }
 }
 
-/** dst = 0 (`dstRows` rows), then dst[idx[k], :] += values[k] · src[r, :] for the `rows` compressed rows of (ptr, idx, values). */
-export function scatterRows(rows: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32, dstRows: i32): void {
+/**
+ * Lanes c0 ≤ c < c1 (multiples of 4) only: dst[:, c0 .. c1) = 0 (`dstRows` rows), then dst[idx[k], c0 .. c1) +=
+ * values[k] · src[r, c0 .. c1) for the `rows` compressed rows of (ptr, idx, values).
+ */
+export function scatterLanes(rows: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32, dstRows: i32, c0: i32, c1: i32): void {
   const rowBytes = <usize>width << 2;
-  memory.fill(dst, 0, <usize>dstRows * rowBytes);
+  if (c0 == 0 && c1 == width) memory.fill(dst, 0, <usize>dstRows * rowBytes);
+  else {
+    for (let o = 0; o < dstRows; o++) memory.fill(dst + <usize>o * rowBytes + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
+  }
   for (let r = 0; r < rows; r++) {
     const k0 = load<i32>(ptr + (<usize>r << 2));
     const k1 = load<i32>(ptr + (<usize>r << 2), 4);
     const s = src + <usize>r * rowBytes;
-    let c = 0;
-    for (; c + 32 <= width; c += 32) scatter8(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
-    for (; c + 16 <= width; c += 16) scatter4(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
-    for (; c < width; c += 4) scatter1(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
+    let c = c0;
+    for (; c + 32 <= c1; c += 32) scatter8(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
+    for (; c + 16 <= c1; c += 16) scatter4(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
+    for (; c < c1; c += 4) scatter1(k0, k1, idx, values, s + (<usize>c << 2), dst + (<usize>c << 2), rowBytes);
   }
+}
+
+/** dst = 0 (`dstRows` rows), then dst[idx[k], :] += values[k] · src[r, :] for the `rows` compressed rows of (ptr, idx, values). */
+export function scatterRows(rows: i32, ptr: usize, idx: usize, values: usize, src: usize, dst: usize, width: i32, dstRows: i32): void {
+  scatterLanes(rows, ptr, idx, values, src, dst, width, dstRows, 0, width);
 }

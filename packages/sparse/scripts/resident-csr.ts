@@ -7,27 +7,14 @@
 // run in interleaved rounds; medians of the per-call times.
 // Run: node --import tsx --conditions=@topiary/source packages/sparse/scripts/resident-csr.ts [--rounds n] [--quick]
 import { parseArgs } from 'node:util';
-import { Rng } from '@topiary/core';
 import { randomSparseKernel } from '../src/kernel/random-kernel.js';
 import { SparseKernel } from '../src/kernel/sparse-kernel.js';
 import { wasmProducts, type WasmProducts } from '../src/wasm/wasm-products.js';
 import { SparseWasmRuntime } from '../src/wasm/wasm-runtime.js';
+import { formatMs, measure, median, operandsFor, PRODUCTS, seeded, type Case } from './product-timing.js';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false } } });
 const ROUNDS = Number(args.rounds);
-const PRODUCTS = ['forward', 'backwardInput', 'sampledGradient'] as const;
-type Product = (typeof PRODUCTS)[number];
-
-function seeded(seed: number): () => number {
-  const rng = Rng.fromSeed(seed);
-  return () => rng.float();
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** A square layer with `perRow` nonzeros in every row, one in each of `perRow` equal column bands (no dense array). */
 function banded(n: number, perRow: number, random: () => number): SparseKernel {
@@ -46,40 +33,10 @@ function banded(n: number, perRow: number, random: () => number): SparseKernel {
   return SparseKernel.fromCsr(n, n, values, rowPointers, columnIndices);
 }
 
-interface Case {
-  readonly name: string;
-  readonly layers: readonly SparseKernel[];
-  readonly batch: number;
-  readonly calls: number;
-}
-
 async function start(): Promise<SparseWasmRuntime> {
   const started = await SparseWasmRuntime.start();
   if (started.runtime === undefined) throw new Error(started.reason);
   return started.runtime;
-}
-
-/** Runs `calls` steps (each layer's three products) and returns the per-call ms of each product, summed over the layers. */
-function measure(products: WasmProducts, c: Case, operands: { x: Float32Array; dy: Float32Array; y: Float32Array; dx: Float32Array; dw: Float32Array }[]): Record<Product, number[]> {
-  const times: Record<Product, number[]> = { forward: [], backwardInput: [], sampledGradient: [] };
-  for (let call = 0; call < c.calls; call++) {
-    const sum: Record<Product, number> = { forward: 0, backwardInput: 0, sampledGradient: 0 };
-    c.layers.forEach((layer, l) => {
-      const o = operands[l]!;
-      const kernel = layer.withValues(layer.values);
-      let t = performance.now();
-      products.forward(kernel, o.x, c.batch, o.y);
-      sum.forward += performance.now() - t;
-      t = performance.now();
-      products.backwardInput(kernel, o.dy, c.batch, o.dx);
-      sum.backwardInput += performance.now() - t;
-      t = performance.now();
-      products.sampledGradient(kernel, o.x, o.dy, c.batch, o.dw);
-      sum.sampledGradient += performance.now() - t;
-    });
-    for (const p of PRODUCTS) times[p].push(sum[p]);
-  }
-  return times;
 }
 
 const random = seeded(1);
@@ -93,13 +50,7 @@ const cases: Case[] = [
 console.log(`| case | nnz | variant | forward ms | backwardInput ms | sampledGradient ms | sum ms |`);
 console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
 for (const c of cases) {
-  const operands = c.layers.map((layer) => ({
-    x: Float32Array.from({ length: c.batch * layer.inputs }, () => random() - 0.5),
-    dy: Float32Array.from({ length: c.batch * layer.outputs }, () => random() - 0.5),
-    y: new Float32Array(c.batch * layer.outputs),
-    dx: new Float32Array(c.batch * layer.inputs),
-    dw: new Float32Array(layer.nnz),
-  }));
+  const operands = operandsFor(c, random);
   const variants: { name: string; products: WasmProducts }[] = [
     { name: 'copying every call', products: wasmProducts(await start(), { maxStructures: 0 }) },
     { name: 'resident', products: wasmProducts(await start()) },
@@ -115,7 +66,6 @@ for (const c of cases) {
   const nnz = c.layers.reduce((s, l) => s + l.nnz, 0);
   variants.forEach((v, i) => {
     const m = PRODUCTS.map((p) => median(all[i]![p]));
-    const fmt = (ms: number): string => (ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
-    console.log(`| ${c.name} | ${nnz} | ${v.name} | ${m.map(fmt).join(' | ')} | ${fmt(m.reduce((a, b) => a + b, 0))} |`);
+    console.log(`| ${c.name} | ${nnz} | ${v.name} | ${m.map(formatMs).join(' | ')} | ${formatMs(m.reduce((a, b) => a + b, 0))} |`);
   });
 }

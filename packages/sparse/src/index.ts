@@ -26,3 +26,4 @@ export { chooseEngine, initialSparsity, SPARSE_ENGINE_CROSSOVER } from './engine
 export type { ChooseEngineOptions, EngineChoice, EngineName } from './engine/choose-engine.js';
 export { createTrainer } from './engine/create-trainer.js';
 export type { CreateTrainerOptions, CreatedTrainer } from './engine/create-trainer.js';
+export { stopSparseThreads } from './wasm/thread-pool.js';

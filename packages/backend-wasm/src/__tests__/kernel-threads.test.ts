@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SINGLE_THREAD_KERNELS_BASE64, THREADED_KERNELS_BASE64 } from '../native/kernel-binaries.js';
-import { sharedMemorySupport, startKernelThreads } from '../native/kernel-threads.js';
+import { sharedMemorySupport, startKernelThreads } from '@topiary/core';
 
 const moduleOf = (text: string) => new WebAssembly.Module(Buffer.from(text, 'base64'));
 const sharedMemory = () => new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true });

@@ -1,23 +1,11 @@
-import { decodeBase64 } from '@topiary/core';
+import { decodeBase64, JOB_TIMEOUT_MS, logicalCores, sharedMemorySupport, startKernelPool, type KernelThread } from '@topiary/core';
 import { KERNEL_MAXIMUM_PAGES, SINGLE_THREAD_KERNELS_BASE64, THREADED_KERNELS_BASE64 } from './kernel-binaries.js';
-import { logicalCores, sharedMemorySupport, startKernelThreads, type KernelThread } from './kernel-threads.js';
 
 /** Byte address of the job parameters (assembly/layout.ts PARAMS). */
 const PARAMS = 1088;
 /** First byte the host lays operands out from (assembly/layout.ts DATA_BASE). */
 export const DATA_BASE = 65536;
 const PAGE = 65536;
-/** Byte address of the idle threads' spin budget (assembly/layout.ts SPIN_MICROSECONDS). */
-const SPIN_MICROSECONDS = 1044;
-/**
- * How long an idle kernel thread watches for the next job before it sleeps. Measured on LeNet-300-100 steps (2
- * cores), 0, 300 and 2000 µs gave the same step time within noise; a short budget keeps idle threads from
- * taking cores from other processes.
- */
-const SPIN_BUDGET_MICROSECONDS = 500;
-/** A claimed task unfinished for this long means its thread stopped answering. */
-const JOB_TIMEOUT_MS = 30_000;
-
 interface KernelExports {
   runJob(timeoutMs: number): number;
   stopWorkers(): void;
@@ -70,18 +58,9 @@ export class KernelRuntime {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: KERNEL_MAXIMUM_PAGES, shared: shared.ok });
     const instance = await WebAssembly.instantiate(module, { env: { memory, now: clock } });
     const exports = instance.exports as unknown as KernelExports;
-    new Int32Array(memory.buffer)[SPIN_MICROSECONDS / 4] = SPIN_BUDGET_MICROSECONDS;
-    let note = shared.ok ? undefined : shared.reason;
-    let workers: KernelThread[] = [];
-    if (shared.ok) {
-      const started = await startKernelThreads(wanted - 1, module, memory, isNode);
-      workers = started.threads;
-      note = started.reason;
-      // a thread that would not start is not an error (the kernels run on fewer), but it should not go unseen
-      if (note !== undefined) console.warn(`[topiary] ${note}`);
-      workers.forEach((w) => w.release());
-    }
-    return new KernelRuntime(memory, exports, workers, note);
+    if (!shared.ok) return new KernelRuntime(memory, exports, [], shared.reason);
+    const pool = await startKernelPool(wanted - 1, module, memory, isNode);
+    return new KernelRuntime(memory, exports, pool.workers, pool.note);
   }
 
   /** Threads the next jobs use (1 … {@link KernelRuntime.threads}). */

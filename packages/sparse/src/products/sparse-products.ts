@@ -14,6 +14,10 @@ export interface SparseProducts {
   readonly implementation: SparseImplementation;
   /** Why TypeScript runs where WebAssembly was wanted (`implementation: 'auto'` without WASM SIMD); undefined otherwise. */
   readonly fallbackReason: string | undefined;
+  /** Threads a product may run on, the caller's own included (1 for TypeScript, and where threads cannot run). */
+  readonly threads: number;
+  /** Why fewer threads run than were asked for (no shared memory, a thread that did not start or stopped answering), when so. */
+  readonly threadNote: string | undefined;
   /** Forward: Y[b, o] = Σ_i X[b, i] · W(i, o), over the stored W(i, o) only. Returns [batch, outputs]. */
   forward(kernel: SparseKernel, x: Float32Array, batch: number, out?: Float32Array): Float32Array;
   /** Input gradient: dX[b, i] = Σ_o dY[b, o] · W(i, o) (dX = dY·Wᵀ), over the stored W(i, o) only. Returns [batch, inputs]. */

@@ -17,13 +17,16 @@ const DY_T = 2;
 
 /**
  * The products in plain TypeScript, with their own grow-only scratch buffers (batch · inputs and batch · outputs
- * floats). `fallbackReason` says why these run instead of the WASM kernels, when that is the case.
+ * floats), on one thread. `fallbackReason` says why these run instead of the WASM kernels, when that is the case;
+ * `threadNote` why one thread runs where more were asked for.
  */
-export function typescriptProducts(fallbackReason?: string): SparseProducts {
+export function typescriptProducts(fallbackReason?: string, threadNote?: string): SparseProducts {
   const scratch = new Scratch();
   return {
     implementation: 'typescript',
     fallbackReason,
+    threads: 1,
+    threadNote,
     forward(kernel: SparseKernel, x: Float32Array, batch: number, out?: Float32Array): Float32Array {
       checkForward(kernel, x, batch, out);
       const { inputs, outputs } = kernel;

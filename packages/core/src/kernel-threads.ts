@@ -1,4 +1,7 @@
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
+// Kernel threads of Topiary's WebAssembly kernels (those of @topiary/backend-wasm and @topiary/sparse): Node
+// worker_threads or Web Workers, each instantiating the kernel module on one shared WebAssembly.Memory and looping in
+// its `workerLoop` export (the job protocol of assembly/jobs.ts) until the host calls `stopWorkers`.
+import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './kernel-worker-source.js';
 
 /** One started kernel thread. */
 export interface KernelThread {
@@ -18,6 +21,62 @@ export interface StartedThreads {
 
 /** How long a thread may take to start before it counts as failed. */
 export const THREAD_START_TIMEOUT_MS = 10_000;
+
+/** Byte address of the idle threads' spin budget in a kernel module's memory (assembly/jobs.ts SPIN_MICROSECONDS). */
+export const SPIN_MICROSECONDS_ADDRESS = 1044;
+
+/**
+ * How long an idle kernel thread watches for the next job before it sleeps. Measured on LeNet-300-100 steps (2
+ * cores), 0, 300 and 2000 µs gave the same step time within noise; a short budget keeps idle threads from
+ * taking cores from other processes.
+ */
+export const SPIN_BUDGET_MICROSECONDS = 500;
+
+/** A claimed task unfinished for this long means its thread stopped answering (the `timeoutMs` of a module's `runJob`). */
+export const JOB_TIMEOUT_MS = 30_000;
+
+/**
+ * The environment variable that sets, in Node, the default thread count of Topiary's WASM kernels (the bench's
+ * worker processes share the cores out through it).
+ */
+export const KERNEL_THREADS_VARIABLE = 'TOPIARY_WASM_THREADS';
+
+/**
+ * {@link KERNEL_THREADS_VARIABLE} in Node: undefined when unset or blank, its number when it is digits, else the
+ * text itself (for the caller's error naming the variable and the value).
+ */
+export function kernelThreadsFromEnvironment(): number | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNEL_THREADS_VARIABLE];
+  if (value === undefined || value.trim() === '') return undefined;
+  return /^\s*\d+\s*$/.test(value) ? Number(value) : (value as unknown as number);
+}
+
+/** Whether this is Node (worker_threads) rather than a browser (Web Workers). */
+export function isNodeRuntime(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+/** The threads started beside the host's for one kernel module, and why fewer than asked run, if so. */
+export interface KernelPool {
+  /** The started threads (ids 1 … threads − 1), released so that they never keep the process or page alive. */
+  readonly workers: KernelThread[];
+  /** Why fewer threads than requested run, if so. */
+  readonly note: string | undefined;
+}
+
+/**
+ * Starts `count` threads beside the host's on `memory` (shared, the module's own): sets their spin budget
+ * ({@link SPIN_BUDGET_MICROSECONDS}), starts them ({@link startKernelThreads}), warns when fewer than asked started
+ * (that is not an error: the kernels run on fewer) and releases them so that they never keep the process alive.
+ */
+export async function startKernelPool(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, isNode: boolean): Promise<KernelPool> {
+  new Int32Array(memory.buffer)[SPIN_MICROSECONDS_ADDRESS / 4] = SPIN_BUDGET_MICROSECONDS;
+  const started = await startKernelThreads(count, module, memory, isNode);
+  if (started.reason !== undefined) console.warn(`[topiary] ${started.reason}`);
+  started.threads.forEach((w) => w.release());
+  return { workers: started.threads, note: started.reason };
+}
 
 /** Whether this runtime can share WebAssembly memory between threads, and if not, why. */
 export function sharedMemorySupport(isNode: boolean): { ok: true } | { ok: false; reason: string } {
