@@ -25,5 +25,5 @@ export { RunningTopK } from './engine/running-top-k.js';
 export { chooseEngine, initialSparsity, SPARSE_ENGINE_CROSSOVER } from './engine/choose-engine.js';
 export type { ChooseEngineOptions, EngineChoice, EngineName } from './engine/choose-engine.js';
 export { createTrainer } from './engine/create-trainer.js';
-export type { CreateTrainerOptions, CreatedTrainer } from './engine/create-trainer.js';
+export type { CreateTrainerOptions, CreatedTrainer, SharedTrainerOption } from './engine/create-trainer.js';
 export { stopSparseThreads } from './wasm/thread-pool.js';

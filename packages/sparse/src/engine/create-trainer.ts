@@ -4,17 +4,17 @@ import { SparseTrainer, type SparseTrainerOptions } from '@topiary/core';
 import { chooseEngine, type EngineChoice, type EngineName } from './choose-engine.js';
 import { SparseEngineTrainer, type SparseEngineOptions } from './sparse-engine-trainer.js';
 
-/** The options both engines take. */
-type SharedOptions = 'strategy' | 'optimizer' | 'loss' | 'seed' | 'weightDecay' | 'nonFinite' | 'onEvent';
+/** The names of the options both engines take (the rest are grouped per engine in {@link CreateTrainerOptions}). */
+export type SharedTrainerOption = 'strategy' | 'optimizer' | 'loss' | 'seed' | 'weightDecay' | 'nonFinite' | 'onEvent';
 
 /** Options of {@link createTrainer}: those both engines share, the engine, and each engine's own. */
-export interface CreateTrainerOptions extends Pick<SparseTrainerOptions, SharedOptions> {
+export interface CreateTrainerOptions extends Pick<SparseTrainerOptions, SharedTrainerOption> {
   /** `masked` (`SparseTrainer`), `sparse` (`SparseEngineTrainer`) or `auto` ({@link chooseEngine} on the active backend). @default 'masked' */
   readonly engine?: EngineName | 'auto';
   /** Options only the masked engine takes (layer selection, momentum decay, warnings, selection kernel); used when it trains. @default {} */
-  readonly masked?: Omit<SparseTrainerOptions, SharedOptions>;
+  readonly masked?: Omit<SparseTrainerOptions, SharedTrainerOption>;
   /** Options only the sparse engine takes (products, random growth); used when it trains. @default {} */
-  readonly sparse?: Omit<SparseEngineOptions, SharedOptions>;
+  readonly sparse?: Omit<SparseEngineOptions, SharedTrainerOption>;
 }
 
 /** A trainer of either engine, with the choice that made it. */
