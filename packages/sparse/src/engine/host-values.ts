@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * A tensor's values as float32 on the host. The sparse engine runs on the cpu and wasm backends (the trainer refuses
- * others), where this read is a view or an O(size) copy of host memory, not a device synchronisation; values of
- * another dtype are converted.
+ * A tensor's values as float32 on the host, for the host products, the fused step and the host optimizer: they run
+ * on the cpu and wasm backends only (on webgpu the engine runs its WGSL products and reads asynchronously), where
+ * this read is a view or an O(size) copy of host memory, not a device synchronisation; other dtypes are converted.
  */
 export function hostFloats(t: tf.Tensor): Float32Array {
   const values = t.dataSync();
