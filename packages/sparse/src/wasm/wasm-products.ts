@@ -84,12 +84,14 @@ export interface WasmProductsOptions extends ResidentCsrOptions {
 }
 
 /**
- * Fewest multiply-adds (nonzeros · batch lanes, plus the rows written) per task: a job costs a few µs (the other
- * threads see it, claim, and the host waits for the last), 2¹⁷ sparse multiply-adds about 13 µs on one thread;
- * two tasks from 2¹⁸, the threshold of @topiary/backend-wasm's dense products, which run about twice as fast per
- * multiply-add.
+ * Fewest multiply-adds (nonzeros · batch lanes, plus the rows written) per task: 2²¹, so a product splits from about
+ * 4·10⁶ multiply-adds. Below that the split does not pay in a training step: on two free cores a LeNet-300-100 layer
+ * at 98% sparsity (5·10⁵ multiply-adds a product, batch 100) ran its products 0.91× as fast on two threads as on
+ * one, and the whole RigL epoch took 1.5× as long (the waiting thread holds the core the host's garbage collector and
+ * compiler threads use), while a 10⁷-nonzero layer at batch 32 (3·10⁸) ran 1.56× as fast
+ * (`packages/sparse/scripts/thread-scaling.ts`).
  */
-export const MIN_TASK_WORK = 1 << 17;
+export const MIN_TASK_WORK = 1 << 21;
 
 /** Tasks for a product of `work` multiply-adds on at most `threads` threads and `parts` separable parts, each task at least `minWork`. */
 export function tasksFor(work: number, threads: number, parts: number, minWork: number): number {

@@ -124,7 +124,7 @@ describe('the threaded products', () => {
     const products = wasmProducts(threaded, { threads: 2, oneTask: spy, resident: splits[1]!.resident });
     run(products, c).forEach((got, p) => expect(bits(got)).toEqual(bits(run(one, c)[p]!)));
     expect(calls).toEqual(['forward', 'backwardInput', 'sampledGradient']);
-    const large = makeCase(200, 200, 64, 0.5, 6);
+    const large = makeCase(400, 400, 64, 0.5, 6);
     calls.length = 0;
     run(products, large).forEach((got, p) => expect(bits(got)).toEqual(bits(run(one, large)[p]!)));
     expect(calls).toEqual([]);
