@@ -11,7 +11,7 @@ export type EngineName = 'masked' | 'sparse';
  * `sparseEngine.crossoverSparsity` of `pnpm bench:perf` (RigL on LeNet-300-100, batch 100, wasm backend, a 2-core
  * machine), where the two engines' measured step times cross. The perf report records it beside this value.
  */
-export const SPARSE_ENGINE_CROSSOVER = 0.72;
+export const SPARSE_ENGINE_CROSSOVER = 0.57;
 
 /** Backends on which the crossover was measured (the engine also runs on webgpu, where no GPU measurement exists yet). */
 const SPARSE_ENGINE_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
