@@ -19,13 +19,16 @@ const result = {
   health: { skippedSteps: 0, scheduledUpdates: 0, skippedUpdates: 0, warnings: [] },
   backend: 'cpu',
   backendDetails: 'pure JS; asked for cpu',
+  engine: 'sparse',
+  engineReason: 'initial sparsity 0.9 ≥ crossover 0.57',
   strategy: { name: 'static', distribution: 'erk', init: 'random' },
 } as unknown as RunResult;
 
 describe('toMeasurements', () => {
-  it('carries ms/step and the memory measurements into a valid record', () => {
+  it('carries ms/step, the memory measurements and the engine used into a valid record', () => {
     const measurements = toMeasurements(result, { '@topiary/bench': '0.0.0' });
     expect(measurements).toMatchObject({ msPerStep: 25, peakMemoryBytes: 300 << 20, processMaxRssBytes: 350 << 20, steps: 20, trainingTimeMs: 500 });
+    expect(measurements.engine).toEqual({ name: 'sparse', reason: 'initial sparsity 0.9 ≥ crossover 0.57' });
     expect(runMeasurementsSchema.parse(measurements)).toMatchObject({ msPerStep: 25, peakMemoryBytes: 300 << 20 });
   });
 });
