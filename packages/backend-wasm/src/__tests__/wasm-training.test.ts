@@ -8,6 +8,8 @@ beforeAll(async () => {
   await wasm().setup();
 });
 
+// Every layer's initializer is seeded, so each test trains the same network every run.
+
 /** Trains on one fixed batch and returns the loss of every step. */
 async function trainLosses(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): Promise<number[]> {
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
@@ -43,14 +45,14 @@ describe('training on wasm', () => {
     const { x, y } = strokeImages(Rng.fromSeed(1), 32);
     const model = tfl.sequential({
       layers: [
-        tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
+        tfl.layers.conv2d({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }), inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
         tfl.layers.maxPooling2d({ poolSize: 2 }),
-        tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+        tfl.layers.conv2d({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }), filters: 16, kernelSize: 5, activation: 'relu' }),
         tfl.layers.maxPooling2d({ poolSize: 2 }),
         tfl.layers.flatten(),
-        tfl.layers.dense({ units: 120, activation: 'relu' }),
-        tfl.layers.dense({ units: 84, activation: 'relu' }),
-        tfl.layers.dense({ units: 4, activation: 'softmax' }),
+        tfl.layers.dense({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }), units: 120, activation: 'relu' }),
+        tfl.layers.dense({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }), units: 84, activation: 'relu' }),
+        tfl.layers.dense({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }), units: 4, activation: 'softmax' }),
       ],
     });
     const losses = await trainLosses(model, x, y, 12);
@@ -65,10 +67,10 @@ describe('training on wasm', () => {
     const model = tfl.sequential({
       layers: [
         tfl.layers.averagePooling2d({ inputShape: [28, 28, 1], poolSize: 2 }),
-        tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
-        tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, activation: 'relu' }),
+        tfl.layers.conv2d({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 6 }), filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        tfl.layers.depthwiseConv2d({ depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 7 }), kernelSize: 3, depthMultiplier: 2, strides: 2, activation: 'relu' }),
         tfl.layers.flatten(),
-        tfl.layers.dense({ units: 4, activation: 'softmax' }),
+        tfl.layers.dense({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 8 }), units: 4, activation: 'softmax' }),
       ],
     });
     const losses = await trainLosses(model, x, y, 15);
@@ -86,9 +88,9 @@ describe('training on wasm', () => {
     const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
     const model = tfl.sequential({
       layers: [
-        tfl.layers.embedding({ inputDim: 20, outputDim: 8, inputLength: 5 }),
+        tfl.layers.embedding({ embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 9 }), inputDim: 20, outputDim: 8, inputLength: 5 }),
         tfl.layers.flatten(),
-        tfl.layers.dense({ units: 3, activation: 'softmax' }),
+        tfl.layers.dense({ kernelInitializer: tfl.initializers.glorotUniform({ seed: 10 }), units: 3, activation: 'softmax' }),
       ],
     });
     const losses = await trainLosses(model, x, y, 30);
