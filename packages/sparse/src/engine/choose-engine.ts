@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SparseStrategy } from '@topiary/core';
+import { HOST_BACKENDS } from './host-values.js';
 import { modelDenseLayers } from './network-from-model.js';
 import { checkSparseStrategy } from './supported-strategy.js';
 
@@ -12,9 +13,6 @@ export type EngineName = 'masked' | 'sparse';
  * machine), where the two engines' measured step times cross. The perf report records it beside this value.
  */
 export const SPARSE_ENGINE_CROSSOVER = 0.57;
-
-/** Backends on which the crossover was measured (the engine also runs on webgpu, where no GPU measurement exists yet). */
-const SPARSE_ENGINE_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 /** What {@link chooseEngine} decided and why, in one sentence. */
 export interface EngineChoice {
@@ -59,7 +57,7 @@ export function initialSparsity(strategy: SparseStrategy): number {
 export function chooseEngine(model: LayersModel, strategy: SparseStrategy, options: ChooseEngineOptions): EngineChoice {
   const crossover = options.crossover ?? SPARSE_ENGINE_CROSSOVER;
   if (!(crossover >= 0 && crossover <= 1)) throw new Error(`chooseEngine: crossover must be a number in [0, 1] (got ${String(crossover)})`);
-  if (!SPARSE_ENGINE_BACKENDS.has(options.backend)) {
+  if (!HOST_BACKENDS.has(options.backend)) {
     return { engine: 'masked', reason: `backend '${options.backend}': the sparse engine is measured faster only on cpu and wasm (its WGSL kernels have no GPU measurement yet)` };
   }
   try {

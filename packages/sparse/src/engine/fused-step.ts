@@ -3,7 +3,7 @@ import { check, type LossFunction, type LossName } from '@topiary/core';
 import type { SparseProducts } from '../products/sparse-products.js';
 import type { SparseActivation } from './activations.js';
 import { hostOptimizerStep } from './host-optimizer.js';
-import { hostFloats } from './host-values.js';
+import { HOST_BACKENDS, hostFloats } from './host-values.js';
 import type { SparseLayer } from './sparse-layer.js';
 import type { StepCapture } from './step-capture.js';
 import type { StepGradients } from './step-gradients.js';
@@ -24,15 +24,12 @@ export const fusedLosses = ['categoricalCrossentropy', 'sparseCategoricalCrossen
 /** One of {@link fusedLosses}. */
 export type FusedLoss = (typeof fusedLosses)[number];
 
-/** Backends whose tensors live in host memory, where the fused step reads and writes them. */
-const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
-
 /**
  * Why the fused step cannot run a network trained with `loss` on `backend` (every sparse-engine activation is
  * fused), or undefined when it can; without a backend, only the loss is judged.
  */
 export function fusedIneligibility(loss: LossName | LossFunction, backend?: string): string | undefined {
-  if (backend !== undefined && !FUSED_BACKENDS.has(backend)) return `the backend is '${backend}' (the fused step runs on host memory: 'cpu' or 'wasm'; on webgpu the graph step runs the WGSL products)`;
+  if (backend !== undefined && !HOST_BACKENDS.has(backend)) return `the backend is '${backend}' (the fused step runs on host memory: 'cpu' or 'wasm'; on webgpu the graph step runs the WGSL products)`;
   if (typeof loss === 'function') return 'the loss is a function (the fused step computes only the named losses ' + fusedLosses.join(', ') + ')';
   if (!(fusedLosses as readonly string[]).includes(loss)) return `the loss '${String(loss)}' is not one of ${fusedLosses.join(', ')}`;
   return undefined;

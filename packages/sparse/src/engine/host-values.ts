@@ -1,5 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
+/** Backends whose tensors live in host memory, where the host products, the fused step and {@link hostFloats} read them. */
+export const HOST_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
+
 /**
  * A tensor's values as float32 on the host, for the host products, the fused step and the host optimizer: they run
  * on the cpu and wasm backends only (on webgpu the engine runs its WGSL products and reads asynchronously), where

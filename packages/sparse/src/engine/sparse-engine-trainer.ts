@@ -225,8 +225,9 @@ export class SparseEngineTrainer {
     gradients.apply(this.optimizer);
 
     const batch = x.shape[0]!;
-    this.trainingFlops += batch * trainingStepFlops(this.sparseForwardFlops(), this.denseForwardFlops(), keep);
-    this.denseTrainingFlops += batch * 3 * this.denseForwardFlops();
+    const denseForward = this.denseForwardFlops();
+    this.trainingFlops += batch * trainingStepFlops(this.sparseForwardFlops(), denseForward, keep);
+    this.denseTrainingFlops += batch * 3 * denseForward;
     let maskUpdated = false;
     let event: TrainerMaskUpdateEvent | undefined;
     if (updateNow) {
